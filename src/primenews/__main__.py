@@ -1,0 +1,3 @@
+from primenews.cli import main
+
+main()

@@ -1,0 +1,223 @@
+"""Frozen dataclasses passed between the stages.
+
+One article's way through PrimeNews::
+
+    Source --sources/--> Link (a URL to fetch) --fetch/--> Page (bytes in hand)
+           --sources/--> Page (WARC record, local HTML file)
+           --sources/--> ExtractedArticle (JSON Lines of already-extracted articles)
+    Page --extract/--> ExtractedArticle --store/--> Article (+ ArticleRevision when text changes)
+
+Times are timezone-aware ``datetime`` objects in UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+__all__ = [
+    "Article",
+    "ArticleRevision",
+    "ExtractedArticle",
+    "FetchLogEntry",
+    "ItemError",
+    "Link",
+    "Page",
+    "SaveOutcome",
+    "SaveResult",
+    "Source",
+    "SourceKind",
+    "utcnow",
+]
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class SourceKind(StrEnum):
+    """What a source's ``url`` points at."""
+
+    FEED = "feed"  # RSS 0.9x/1.0/2.0, Atom, JSON Feed
+    SITEMAP = "sitemap"  # sitemap, sitemap index, Google News sitemap
+    URLS = "urls"  # a plain list of page URLs (http(s) URL or local file)
+    HTML = "html"  # a local HTML file or folder of them
+    WARC = "warc"  # a local WARC / WARC.gz file
+    JSONL = "jsonl"  # a local JSON Lines file of already-extracted articles
+    PAGE = "page"  # one article page URL
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A place articles come from, with its health."""
+
+    id: int
+    kind: SourceKind
+    url: str
+    title: str | None = None
+    site_url: str | None = None
+    enabled: bool = True
+    created_at: datetime | None = None
+    last_checked_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_error_at: datetime | None = None
+    last_error: str | None = None
+    consecutive_failures: int = 0
+    next_check_at: datetime | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A URL to fetch, found in a source, with what the source said about it."""
+
+    url: str
+    source_id: int | None = None
+    title: str | None = None
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    guid: str | None = None
+    authors: tuple[str, ...] = ()
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A fetched or archived document: the raw bytes and where they came from."""
+
+    url: str  # final URL after redirects
+    body: bytes
+    content_type: str | None = None  # e.g. "text/html; charset=utf-8"
+    status: int = 200
+    requested_url: str | None = None
+    fetched_at: datetime = field(default_factory=utcnow)
+    etag: str | None = None
+    last_modified: str | None = None
+    link: Link | None = None  # what the source said about this page, if anything
+
+    @property
+    def charset(self) -> str | None:
+        """The charset named in ``content_type``, if any."""
+        if not self.content_type:
+            return None
+        for part in self.content_type.split(";")[1:]:
+            key, _, value = part.strip().partition("=")
+            if key.lower() == "charset" and value:
+                return value.strip("\"' ").lower()
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedArticle:
+    """Clean article text and metadata, not yet stored.
+
+    ``text`` holds paragraphs separated by a blank line (``"\\n\\n"``).
+    ``quality`` is in [0, 1]: how sure extraction is that this is a real article.
+    ``extra`` keeps fields an importer did not map (JSONL), JSON-serialisable.
+    """
+
+    url: str
+    title: str | None
+    text: str
+    canonical_url: str | None = None
+    authors: tuple[str, ...] = ()
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    language: str | None = None
+    site_name: str | None = None
+    lead_image: str | None = None
+    description: str | None = None
+    outlet: str | None = None
+    quality: float = 1.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The text split into paragraphs."""
+        return [p for p in self.text.split("\n\n") if p.strip()]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A stored article."""
+
+    id: int
+    url: str
+    canonical_url: str
+    content_hash: str
+    title: str | None
+    text: str
+    source_id: int | None = None
+    authors: tuple[str, ...] = ()
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    fetched_at: datetime | None = None
+    language: str | None = None
+    site_name: str | None = None
+    lead_image: str | None = None
+    description: str | None = None
+    outlet: str | None = None
+    quality: float = 1.0
+    extra: dict[str, Any] = field(default_factory=dict)
+    revision: int = 1
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The text split into paragraphs."""
+        return [p for p in self.text.split("\n\n") if p.strip()]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRevision:
+    """A previous text of an article, kept when a re-fetch changed it."""
+
+    article_id: int
+    revision: int
+    title: str | None
+    text: str
+    content_hash: str
+    replaced_at: datetime
+
+
+class SaveOutcome(StrEnum):
+    """What saving an extracted article did."""
+
+    NEW = "new"
+    UNCHANGED = "unchanged"
+    REVISED = "revised"
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    article_id: int
+    outcome: SaveOutcome
+
+
+@dataclass(frozen=True, slots=True)
+class FetchLogEntry:
+    """One HTTP fetch (or attempt), for the fetch log."""
+
+    url: str
+    started_at: datetime
+    duration_ms: int
+    outcome: str  # "ok", "not_modified", or an error class name such as "HTTPStatusError"
+    source_id: int | None = None
+    status: int | None = None
+    bytes: int = 0
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemError:
+    """An item (a URL, a record, a line) that a stage refused or failed on, with the reason."""
+
+    stage: str  # "source", "fetch", "extract", "gate", "store"
+    reason: str  # short code: "http_404", "not_an_article", "blocked_address", ...
+    message: str
+    url: str | None = None
+    source_id: int | None = None
+    created_at: datetime = field(default_factory=utcnow)
