@@ -1,0 +1,43 @@
+"""The only package with SQL: SQLite by default, PostgreSQL when the URL says so.
+
+``open_store(settings.database_url)`` connects, applies any missing migration, and
+returns a :class:`Store`. Uniqueness is enforced by the database, so re-running any
+stage is harmless.
+"""
+
+from __future__ import annotations
+
+from primenews.store.articles import ArticleQueries, ArticleRecord
+from primenews.store.database import PostgresDatabase, SQLiteDatabase, connect
+from primenews.store.log import LogQueries, StoredItemError
+from primenews.store.migrations import apply_migrations
+from primenews.store.sources import SourceQueries
+
+__all__ = ["ArticleRecord", "Store", "StoredItemError", "open_store"]
+
+
+class Store(SourceQueries, ArticleQueries, LogQueries):
+    """Sources, articles, revisions, the fetch log and item errors."""
+
+    def __init__(self, db: SQLiteDatabase | PostgresDatabase) -> None:
+        self.db = db
+
+    @property
+    def dialect(self) -> str:
+        return self.db.dialect
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_store(database_url: str) -> Store:
+    """Connect and migrate."""
+    db = connect(database_url)
+    apply_migrations(db)
+    return Store(db)
