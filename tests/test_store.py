@@ -167,10 +167,10 @@ def test_item_errors_are_counted_not_duplicated(fresh_store: Store) -> None:
     errors = fresh_store.item_errors(source_id=source.id)
     assert len(errors) == 1 and errors[0].occurrences == 3
     assert errors[0].error.reason == "http_404"
-    assert fresh_store.refused_urls(["https://a.example/x", "https://b"], ("fetch",)) == {
-        "https://a.example/x"
-    }
-    assert fresh_store.refused_urls(["https://a.example/x"], ("gate",)) == set()
+    urls = ["https://a.example/x", "https://b"]
+    assert fresh_store.refused_urls(urls, stages=("fetch",)) == {"https://a.example/x"}
+    assert fresh_store.refused_urls(urls, reasons=("http_404",)) == {"https://a.example/x"}
+    assert fresh_store.refused_urls(urls, stages=("gate",), reasons=("http_410",)) == set()
 
 
 def test_fetch_log(fresh_store: Store) -> None:

@@ -97,18 +97,22 @@ class LogQueries:
             for r in rows
         ]
 
-    def refused_urls(self, urls: Iterable[str], stages: tuple[str, ...]) -> set[str]:
-        """Those of ``urls`` already refused for good at one of ``stages`` (not worth a re-fetch)."""
+    def refused_urls(
+        self, urls: Iterable[str], *, stages: tuple[str, ...] = (), reasons: tuple[str, ...] = ()
+    ) -> set[str]:
+        """Those of ``urls`` refused for good (at one of ``stages``, or for one of ``reasons``)."""
         wanted = list(dict.fromkeys(urls))
         found: set[str] = set()
-        stage_marks = ", ".join("?" for _ in stages)
+        kinds = [("stage", stage) for stage in stages] + [("reason", r) for r in reasons]
+        if not kinds:
+            return found
+        condition = " OR ".join(f"{column} = ?" for column, _ in kinds)
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start : start + _CHUNK]
             marks = ", ".join("?" for _ in chunk)
             rows = self.db.query(
-                f"SELECT DISTINCT url FROM item_errors WHERE url IN ({marks}) "
-                f"AND stage IN ({stage_marks})",
-                (*chunk, *stages),
+                f"SELECT DISTINCT url FROM item_errors WHERE url IN ({marks}) AND ({condition})",
+                (*chunk, *(value for _, value in kinds)),
             )
             found.update(r["url"] for r in rows)
         return found

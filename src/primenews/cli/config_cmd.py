@@ -1,0 +1,23 @@
+"""``primenews config``: the effective settings and where each came from."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import typer
+from rich.table import Table
+
+from primenews.cli.context import AppContext, console
+from primenews.config import setting_docs
+
+
+def show_config(ctx: typer.Context) -> None:
+    """Print the effective settings, where each came from, and what it does."""
+    app: AppContext = ctx.obj
+    table = Table(title="PrimeNews settings (env PRIMENEWS_* > primenews.toml > default)")
+    for column in ("setting", "value", "from", "help"):
+        table.add_column(column, overflow="fold")
+    values = dataclasses.asdict(app.settings)
+    for name, _type, _default, help_text in setting_docs():
+        table.add_row(name, repr(values[name]), app.loaded.origins[name], help_text)
+    console.print(table)

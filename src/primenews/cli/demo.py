@@ -1,0 +1,61 @@
+"""``primenews demo``: serve the fictional sample newswire on 127.0.0.1 and ingest it over HTTP.
+
+The demo is the one place (besides tests) that turns ``allow_private_networks`` on: its
+outlets live on loopback. A fixed port keeps the source URLs stable, so running the demo
+again finds the same sources and adds nothing new.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+import typer
+
+from primenews.cli.context import AppContext, console, err_console, open_cli_store
+from primenews.cli.progress import IngestProgress, ingest_table
+from primenews.models import SourceKind
+from primenews.newswire import NewswireServer
+from primenews.pipeline import ingest
+
+
+def demo_command(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option(help="Port for the sample newswire on 127.0.0.1.")] = 8765,
+    serve: Annotated[
+        bool, typer.Option("--serve", help="Keep serving the newswire after ingesting (Ctrl-C).")
+    ] = False,
+) -> None:
+    """Serve the fictional sample newswire locally and ingest it over real HTTP."""
+    app_ctx: AppContext = ctx.obj
+    settings = app_ctx.settings.replace(allow_private_networks=True, per_host_delay=0.0)
+    try:
+        server = NewswireServer("127.0.0.1", port)
+    except OSError as exc:
+        err_console.print(f"[red]cannot serve the newswire on 127.0.0.1:{port}:[/red] {exc}; "
+                          "pick another with --port")
+        raise typer.Exit(1) from exc
+    with server, open_cli_store(settings) as store:
+        wire = server.newswire
+        console.print(
+            f"Sample newswire (fictional) at {server.base_url}: {len(wire.outlets)} outlets, "
+            f"{len(wire.reports)} reports; database {settings.database_url}"
+        )
+        sources = [
+            store.add_source(SourceKind(kind), url, title=title)[0]
+            for kind, url, title in server.sources()
+        ]
+        with IngestProgress() as progress:
+            report = ingest(settings, store, sources, observer=progress)
+        console.print(ingest_table(report))
+        console.print(
+            f"{store.count_articles()} articles stored. Next: `primenews articles list`, "
+            "`primenews sources list`."
+        )
+        if serve:
+            console.print(f"serving {server.base_url} until Ctrl-C")
+            try:
+                while True:
+                    time.sleep(3600)
+            except KeyboardInterrupt:
+                console.print("stopped")
