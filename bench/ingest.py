@@ -70,7 +70,7 @@ def build_warc(pages: Path, target: Path) -> int:
                                        protocol="HTTP/1.1")
             url = f"https://bench.example/{path.name.split('.')[0]}"
             writer.write_record(writer.create_warc_record(
-                url, "response", payload=BytesIO(body), http_headers=headers))
+                url, "response", payload=BytesIO(body), length=len(body), http_headers=headers))
             count += 1
     return count
 

@@ -46,10 +46,14 @@ class LocalServer:
                 return
 
             def do_GET(self) -> None:
-                info = RequestInfo("GET", self.path, {k.lower(): v for k, v in self.headers.items()})
+                info = RequestInfo(
+                    "GET", self.path, {k.lower(): v for k, v in self.headers.items()}
+                )
                 with server._lock:
                     server.requests.append(info)
-                    route = server.routes.get(self.path) or server.routes.get(self.path.split("?")[0])
+                    route = server.routes.get(self.path) or server.routes.get(
+                        self.path.split("?")[0]
+                    )
                 if route is None:
                     resp = Response(404, b"not found")
                 elif callable(route):
@@ -89,7 +93,9 @@ class LocalServer:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def start(self) -> LocalServer:
         self._thread.start()

@@ -135,7 +135,7 @@ def test_broken_and_dead_sources_are_recorded_and_the_run_goes_on(
             failed = store.find_source(url)
             assert failed is not None and failed.consecutive_failures == 1
             assert failed.last_error and failed.next_check_at is not None
-        assert "FetchError" in (store.find_source(dead).last_error or "")  # type: ignore[union-attr]
+        assert "ConnectionFailedError" in (store.find_source(dead).last_error or "")  # type: ignore[union-attr]
         assert [s.url for s in store.due_sources()] == []
 
 
@@ -188,13 +188,14 @@ def test_warc_ingest_counts_skips(settings: Settings, tmp_path: Path) -> None:
         for slug in ("bridge", "library"):
             headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
                                        protocol="HTTP/1.1")
+            body = article_html(slug).encode()
             writer.write_record(writer.create_warc_record(
                 f"https://courier.example/news/{slug}", "response",
-                payload=BytesIO(article_html(slug).encode()), http_headers=headers))
+                payload=BytesIO(body), length=len(body), http_headers=headers))
         image = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
         writer.write_record(writer.create_warc_record(
             "https://courier.example/logo.png", "response", payload=BytesIO(b"\x89PNG...."),
-            http_headers=image))
+            length=8, http_headers=image))
     with _store(settings) as store:
         source, _ = store.add_source(SourceKind.WARC, str(path), enabled=False)
         report = ingest(settings, store, [source])

@@ -17,6 +17,7 @@ moves on. Any other exception is a bug and fails loudly.
     │   ├── TooManyRedirectsError  more than ``max_redirects`` hops, or a loop
     │   ├── BodyTooLargeError      the decoded body passed ``max_body_bytes``
     │   ├── FetchTimeoutError      the total deadline passed (slow-drip servers too)
+    │   ├── ConnectionFailedError  the connection failed or broke off mid-response
     │   └── ContentTypeError       the body is not HTML/XML/text where that was required
     ├── ExtractError           no article text could be extracted from a page
     └── SkipArticle            an item is dropped on purpose, with a recorded ``reason``
@@ -28,6 +29,7 @@ __all__ = [
     "BlockedAddressError",
     "BodyTooLargeError",
     "ConfigError",
+    "ConnectionFailedError",
     "ContentTypeError",
     "ExtractError",
     "FeedError",
@@ -110,6 +112,10 @@ class BodyTooLargeError(FetchError):
 
 class FetchTimeoutError(FetchError):
     """The total deadline for one fetch passed (this defeats slow-drip servers)."""
+
+
+class ConnectionFailedError(FetchError):
+    """The connection could not be made or broke off mid-response (worth a retry)."""
 
 
 class ContentTypeError(FetchError):

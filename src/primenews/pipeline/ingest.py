@@ -36,7 +36,14 @@ from primenews.models import (
 )
 from primenews.pipeline.discover import Discovery, discover_links
 from primenews.pipeline.report import IngestObserver, IngestReport, NullObserver, SourceReport
-from primenews.sources import JsonlStats, WarcStats, iter_html_files, iter_jsonl, iter_warc
+from primenews.sources import (
+    FileStats,
+    JsonlStats,
+    WarcStats,
+    iter_html_files,
+    iter_jsonl,
+    iter_warc,
+)
 from primenews.store import ArticleRecord, Store
 
 __all__ = ["Ingestor", "fetch_error_reason", "ingest"]
@@ -187,18 +194,26 @@ class Ingestor:
             raise SourceError(f"{path} does not exist; fix the path or remove source {source.id}")
         if source.kind is SourceKind.JSONL:
             self._ingest_jsonl(source, path, report)
-        elif source.kind is SourceKind.WARC:
+            return _Validators()
+        stats: WarcStats | FileStats
+        if source.kind is SourceKind.WARC:
             stats = WarcStats()
-            self._ingest_pages(source, iter_warc(path, stats), report)
-            report.skipped.update(stats.skipped)
+            pages = iter_warc(path, stats, max_bytes=self.settings.max_body_bytes)
         else:
-            self._ingest_pages(source, iter_html_files(path), report)
+            stats = FileStats()
+            pages = iter_html_files(path, stats, max_bytes=self.settings.max_body_bytes)
+        self._ingest_pages(source, pages, report)
+        report.skipped.update(stats.skipped)
+        for error in stats.errors:
+            self._record(dataclasses.replace(error, source_id=source.id))
         return _Validators()
 
     def _ingest_pages(self, source: Source, pages: Iterable[Page], report: SourceReport) -> None:
         for page in pages:
             report.found += 1
-            if self.store.known_urls([page.url]):
+            if self.store.known_urls([page.url]) or self.store.refused_urls(
+                [page.url], stages=("gate",)
+            ):
                 report.skipped_known += 1
             else:
                 report.fetched += 1

@@ -1,0 +1,164 @@
+"""PrimeNews's own cleaning of the boilerplate that extractors let through.
+
+Extractors keep whole blocks; the lines they keep by mistake come in a few families, each
+matched here only on *short* paragraphs so that a real sentence that mentions cookies or
+sharing is never dropped:
+
+- cookie and consent notices ("We use cookies ...", "Cookies policy."),
+- copyright lines ("Copyright ©2024 All rights reserved | ..."),
+- share / follow / newsletter prompts ("Share news", "Follow us on X", "Sign up for ..."),
+- comment prompts and advertising labels ("Leave a comment", "Advertisement"),
+- "Related posts" style headings and the run of headline links after them, and tag lists,
+- markup artefacts: a leading ">" or "&gt;", left-over tags, WordPress shortcodes.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+
+__all__ = ["clean_paragraph", "clean_paragraphs", "drop_title_paragraphs"]
+
+logger = logging.getLogger(__name__)
+
+SHORT = 300  # only paragraphs shorter than this can be boilerplate lines
+PROMPT = 160  # share / follow / comment prompts are shorter still
+
+_I = re.IGNORECASE
+
+_COOKIE = re.compile(
+    r"\b(we|this (web)?site|our (web)?site|site) uses? cookies\b"
+    r"|\bcookies? (policy|settings|preferences|notice|consent)\b"
+    r"|\b(accept|allow|reject|manage) (all )?cookies\b"
+    r"|\buse of cookies\b|\bconsent to (the|our) use\b",
+    _I,
+)
+_COPYRIGHT = re.compile(
+    r"^\s*(©|\(c\)\s*\d{4}|copyright\b)|\ball rights reserved\b|©\s*\d{4}", _I
+)
+_SHARE = re.compile(
+    r"^(share|tweet|email|print|pin( it)?|whatsapp|facebook|twitter|linkedin|reddit)"
+    r"(\s+(news|this|it|now|article|story|post|page|on \w+( \w+)?|via \w+))*[\s.:!|]*$"
+    r"|^share (this|it|on|the|with)\b.*$"
+    r"|\bshare (it|this( story| article| post)?) with (a|your) friends?\b"
+    r"|^(follow|like|join) us( on| at| in)?\b"
+    r"|^(click|tap) (here )?to share\b",
+    _I,
+)
+_NEWSLETTER = re.compile(
+    r"\b(sign up|subscribe|register)\b.{0,80}\b(newsletter|inbox|updates|alerts)\b"
+    r"|\b(newsletter|inbox)\b.{0,60}\b(sign up|subscribe)\b"
+    r"|^[\w' -]{0,40}\bnewsletter:?$"
+    r"|^get (our|the) .{0,40}newsletter\b",
+    _I,
+)
+_PROMPT = re.compile(
+    r"^(\d+\s+)?comments?:?$|^(leave|post|add|write) a (comment|reply)\b"
+    r"|^tell us what you think\b|^(show|view|load|read) (all )?comments?\b"
+    r"|^(advertisement|advertising|sponsored( content)?|ad)$"
+    r"|^(story|article) continues below\b|^continue reading( below)?\b"
+    r"|^(scroll|skip) (down|to)\b|^back to top$|^(read|see) more:?$",
+    _I,
+)
+_RELATED = re.compile(
+    r"^(related( posts| articles| stories| news| content| coverage| reading)?"
+    r"|(you )?(might|may) (also )?(like|enjoy|be interested in)|read next|more (news|stories)"
+    r"|recommended( for you| stories| articles)?|popular( posts| stories)?|most read"
+    r"|trending( now)?|more from [\w .'-]{1,40}|also read|see also)[\s:.]*$",
+    _I,
+)
+_READ_MORE_LINE = re.compile(r"^(read more|read also|also read|related|see also|watch)\s*[:|»>-]", _I)
+_TAGS = re.compile(r"^(tags?|tagged( with)?|topics?|filed under|categories)\s*[:|]?\s*$", _I)
+_TAGS_INLINE = re.compile(r"^(tags?|tagged( with)?|filed under)\s*:", _I)
+_LEADING_MARK = re.compile(r"^\s*(?:>|&gt;|›|»\s)+\s*")
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(\s[^<>]{0,400})?/?>")
+_SHORTCODE = re.compile(r"\[/?[a-z_]+(\s[^\]]{0,400})?\]")
+_SPACE = re.compile(r"[ \t\u00a0\u200b]+")
+_SENTENCE_END = re.compile(r"[.!?…:;\"'”’)\]]\s*$")
+_WORD = re.compile(r"\w+")
+
+
+def clean_paragraph(paragraph: str) -> str:
+    """Remove markup artefacts from one paragraph: a leading '>', tags, shortcodes, entities."""
+    text = paragraph
+    if "&" in text:
+        text = html.unescape(text)
+    if "<" in text:
+        text = _TAG.sub("", text)
+    if "[" in text:
+        text = _SHORTCODE.sub("", text)
+    text = _LEADING_MARK.sub("", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def clean_paragraphs(paragraphs: list[str]) -> list[str]:
+    """Drop boilerplate paragraphs and strip markup artefacts; the article paragraphs remain."""
+    cleaned = [clean_paragraph(p) for p in paragraphs]
+    kept: list[str] = []
+    skip_links = False
+    for index, text in enumerate(cleaned):
+        if not text:
+            continue
+        if skip_links:
+            if _is_headline_like(text):
+                continue
+            skip_links = False
+        family = boilerplate_family(text)
+        if family is None:
+            kept.append(text)
+            continue
+        logger.debug("dropped %s line %r", family, text[:80])
+        if family in {"related", "tags"} and index > 0:
+            skip_links = True
+    return kept
+
+
+def boilerplate_family(text: str) -> str | None:
+    """Which boilerplate family a cleaned paragraph belongs to, or None for article text."""
+    if len(text) >= SHORT:
+        return None
+    if _COOKIE.search(text):
+        return "cookie"
+    if _COPYRIGHT.search(text) and len(_WORD.findall(text)) <= 25:
+        return "copyright"
+    if len(text) < PROMPT:
+        for family, pattern in (
+            ("share", _SHARE),
+            ("prompt", _PROMPT),
+            ("related", _RELATED),
+            ("tags", _TAGS),
+        ):
+            if pattern.search(text):
+                return family
+        if _READ_MORE_LINE.search(text) or _TAGS_INLINE.search(text):
+            return "link_line"
+    if _NEWSLETTER.search(text) and len(text) < 250:
+        return "newsletter"
+    return None
+
+
+def drop_title_paragraphs(paragraphs: list[str], title: str | None) -> list[str]:
+    """Drop leading paragraphs that repeat the title (the title is kept in its own field)."""
+    if not title or not paragraphs:
+        return paragraphs
+    key = _key(title)
+    if not key:
+        return paragraphs
+    start = 0
+    while start < min(2, len(paragraphs)):
+        first = _key(paragraphs[start])
+        if first and (first == key or (len(first) > 20 and key.startswith(first))):
+            start += 1
+        else:
+            break
+    return paragraphs[start:] if start < len(paragraphs) else paragraphs
+
+
+def _key(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _is_headline_like(text: str) -> bool:
+    """A short line without sentence punctuation: a headline link in a list."""
+    return len(text) < 140 and not _SENTENCE_END.search(text)

@@ -1,0 +1,50 @@
+"""The date reader shared by feeds, sitemaps and JSON Lines: aware UTC or None."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+import pytest
+
+from primenews.sources.dates import from_struct_time, parse_datetime
+
+MAY_1 = datetime(2024, 5, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024-05-01", MAY_1),
+        ("2024-05", MAY_1),
+        ("2024-05-01T02:00:00+02:00", MAY_1),
+        ("2024-05-01T00:00:00Z", MAY_1),
+        ("2024-05-01T00:00:00", MAY_1),  # no zone: UTC
+        ("2024-05-01T00:00+00:00", MAY_1),
+        ("Wed, 01 May 2024 00:00:00 GMT", MAY_1),
+        ("Wed, 01 May 2024 02:00:00 +0200", MAY_1),
+        (1714521600, MAY_1),
+        (1714521600.0, MAY_1),
+        (1714521600000, MAY_1),  # milliseconds
+        ("1714521600", MAY_1),
+    ],
+)
+def test_dates_are_read_as_aware_utc(value: object, expected: datetime) -> None:
+    result = parse_datetime(value)
+    assert result == expected
+    assert result is not None and result.utcoffset() is not None
+    assert result.utcoffset().total_seconds() == 0  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [None, "", "   ", "yesterday", "2024-13-45", "32/13/2024", True, float("nan"), 10**30, [], {}],
+)
+def test_invalid_dates_are_none(value: object) -> None:
+    assert parse_datetime(value) is None
+
+
+def test_struct_time() -> None:
+    assert from_struct_time(time.struct_time((2024, 5, 1, 0, 0, 0, 2, 122, 0))) == MAY_1
+    assert from_struct_time(None) is None
+    assert from_struct_time("2024-05-01") is None
