@@ -51,6 +51,7 @@ def test_rss20_keeps_good_items_and_records_bad_ones() -> None:
         "https://northfield.example/news/library",
         "https://northfield.example/news/relative-story",  # resolved against the feed URL
         "https://northfield.example/news/bad-date",
+        "https://northfield.example/news/library-again",  # repeated GUID, other link: kept
         "https://northfield.example/news/no-guid",
         "https://northfield.example/news/permalink-guid",
     ]
@@ -62,7 +63,7 @@ def test_rss20_keeps_good_items_and_records_bad_ones() -> None:
     assert library.authors == ("Ada Marsh",)
     assert library.source_id == 7
     assert result.links[2].published_at is None  # invalid date: kept, no date
-    assert result.links[3].guid is None
+    assert result.links[4].guid is None
     reasons = sorted(error.reason for error in result.errors)
     assert reasons == ["duplicate_guid", "duplicate_link", "invalid_link", "missing_link"]
     assert all(error.source_id == 7 and error.stage == "source" for error in result.errors)
@@ -89,7 +90,8 @@ def test_json_feed_11() -> None:
     assert result.version == "json11"
     assert result.title == "Orchard Notes"
     assert result.site_url == "https://orchard.example/"
-    apple, pear = result.links
+    apple, pear, repeated = result.links
+    assert repeated.url == "https://orchard.example/posts/apple-harvest-duplicate"  # same id
     assert apple.url == "https://orchard.example/posts/apple-harvest"
     assert apple.published_at == datetime(2024, 9, 1, 10, 0, tzinfo=UTC)
     assert apple.updated_at == datetime(2024, 9, 1, 12, 0, tzinfo=UTC)
@@ -251,5 +253,5 @@ def test_truncation_keeps_document_order_when_there_are_no_dates() -> None:
 def test_feed_served_with_a_wrong_content_type_is_read_without_warning() -> None:
     body = (DATA / "rss20.xml").read_bytes()
     result = read_feed(body, url="https://northfield.example/rss", content_type="text/html")
-    assert len(result.links) == 5
+    assert len(result.links) == 6
     assert "malformed_feed" not in [error.reason for error in result.errors]

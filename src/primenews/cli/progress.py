@@ -66,7 +66,7 @@ def ingest_table(report: IngestReport) -> Table:
         table.add_column(column, overflow="fold")
     for r in report.sources:
         table.add_row(
-            f"{r.source_id}: {r.url[-40:]}", r.kind, str(r.found), str(r.skipped_known),
+            f"{r.source_id}: {r.title or r.url}", r.kind, str(r.found), str(r.skipped_known),
             "304" if r.not_modified else str(r.fetched), str(r.new), str(r.revised),
             str(r.unchanged), _counts(r.refused), _counts(r.failed + r.skipped),
             (r.error or "")[:90],

@@ -35,7 +35,13 @@ def extract_paragraphs(tree: Any, html: str, *, fallback: bool) -> list[str]:
     """The article's paragraphs, best cut of trafilatura and (if ``fallback``) readability."""
     text = trafilatura.extract(tree, fast=True, include_comments=False) or ""
     if fallback:
-        text = _second_opinion(tree, html, text)
+        ratio = len(text) / max(1, paragraph_text_length(tree))
+        if ratio < LOW_RATIO:
+            full = trafilatura.extract(tree, include_comments=False) or ""
+            text = full if len(full) > len(text) else text
+            ratio = len(text) / max(1, paragraph_text_length(tree))
+        if not LOW_RATIO <= ratio <= HIGH_RATIO:
+            text = _second_opinion(html, text)
     return [line.strip() for line in text.split("\n") if line.strip()]
 
 
@@ -44,10 +50,7 @@ def paragraph_text_length(tree: Any) -> int:
     return sum(len(" ".join(p.text_content().split())) for p in tree.iter("p"))
 
 
-def _second_opinion(tree: Any, html: str, text: str) -> str:
-    ratio = len(text) / max(1, paragraph_text_length(tree))
-    if LOW_RATIO <= ratio <= HIGH_RATIO:
-        return text
+def _second_opinion(html: str, text: str) -> str:
     other = _readability_text(html)
     if not other:
         return text

@@ -96,7 +96,7 @@ class Ingestor:
         return report
 
     async def _ingest_source(self, fetcher: Fetcher, source: Source) -> SourceReport:
-        report = SourceReport(source.id, str(source.kind), source.url)
+        report = SourceReport(source.id, str(source.kind), source.url, source.title)
         started = time.perf_counter()
         self.observer.source_started(source)
         try:

@@ -18,6 +18,7 @@ class SourceReport:
     source_id: int
     kind: str
     url: str
+    title: str | None = None
     found: int = 0  # links or records the source listed
     skipped_known: int = 0  # already stored (or refused for good) and not fetched again
     fetched: int = 0

@@ -1,4 +1,4 @@
-"""Collect the links of one source: each URL and GUID once, refusals recorded, newest kept.
+"""Collect the links of one source: each URL once, refusals recorded, newest kept.
 
 Feeds, sitemaps and URL lists all end the same way: a list of :class:`Link` with no
 duplicates, the :class:`ItemError` met on the way, and, past ``max_items``, the newest
@@ -40,7 +40,7 @@ def absolute_http_url(raw: str | None, base: str | None = None) -> str | None:
 
 
 class LinkSet:
-    """Links found in one source, in document order, each URL and GUID once."""
+    """Links found in one source, in document order, each URL once."""
 
     def __init__(self, *, what: str, source_id: int | None = None) -> None:
         self.what = what
@@ -51,15 +51,20 @@ class LinkSet:
         self._guids: set[str] = set()
 
     def add(self, link: Link) -> bool:
-        """Keep ``link`` unless its URL or GUID was seen before (then record why)."""
-        if link.guid is not None and link.guid in self._guids:
-            self.refuse(
-                "duplicate_guid", f"repeats the GUID {link.guid!r}; kept the first", link.url
-            )
-            return False
+        """Keep ``link`` unless its URL was seen before (then record why).
+
+        A GUID repeated under another URL is a broken feed, not a duplicate article: the
+        link is kept (nothing is lost) and the repetition recorded.
+        """
         if link.url in self._urls:
             self.refuse("duplicate_link", "repeats a link seen earlier; kept the first", link.url)
             return False
+        if link.guid is not None and link.guid in self._guids:
+            self.refuse(
+                "duplicate_guid",
+                f"repeats the GUID {link.guid!r} under another link; kept both",
+                link.url,
+            )
         self._urls.add(link.url)
         if link.guid is not None:
             self._guids.add(link.guid)
