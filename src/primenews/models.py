@@ -20,6 +20,8 @@ from typing import Any
 __all__ = [
     "Article",
     "ArticleRevision",
+    "Copy",
+    "CopyKind",
     "ExtractedArticle",
     "FetchLogEntry",
     "ItemError",
@@ -29,6 +31,7 @@ __all__ = [
     "SaveResult",
     "Source",
     "SourceKind",
+    "Story",
     "utcnow",
 ]
 
@@ -221,3 +224,35 @@ class ItemError:
     url: str | None = None
     source_id: int | None = None
     created_at: datetime = field(default_factory=utcnow)
+
+
+class CopyKind(StrEnum):
+    """How an article copies its original."""
+
+    EXACT = "exact"  # the same text (content hash)
+    VERBATIM = "verbatim"  # a reprint: near-identical text (wire copy, syndication)
+    REWRITE = "rewrite"  # the same report lightly rewritten
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """``article_id`` copies ``original_id`` (the earliest report of that text)."""
+
+    article_id: int
+    original_id: int
+    kind: CopyKind
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """One real-world event as covered by many outlets; ``merged_into`` redirects."""
+
+    id: int
+    title: str | None
+    created_at: datetime
+    updated_at: datetime
+    first_published_at: datetime | None = None
+    last_published_at: datetime | None = None
+    article_count: int = 0
+    merged_into: int | None = None

@@ -8,16 +8,18 @@ stage is harmless.
 from __future__ import annotations
 
 from primenews.store.articles import ArticleQueries, ArticleRecord
+from primenews.store.copies import CopyQueries
 from primenews.store.database import PostgresDatabase, SQLiteDatabase, connect
 from primenews.store.log import LogQueries, StoredItemError
 from primenews.store.migrations import apply_migrations
 from primenews.store.sources import SourceQueries
+from primenews.store.stories import StoryQueries
 
 __all__ = ["ArticleRecord", "Store", "StoredItemError", "open_store"]
 
 
-class Store(SourceQueries, ArticleQueries, LogQueries):
-    """Sources, articles, revisions, the fetch log and item errors."""
+class Store(SourceQueries, ArticleQueries, LogQueries, CopyQueries, StoryQueries):
+    """Sources, articles, revisions, the fetch log, item errors, copies, embeddings, stories."""
 
     def __init__(self, db: SQLiteDatabase | PostgresDatabase) -> None:
         self.db = db

@@ -97,6 +97,17 @@ class ArticleQueries:
         row = self.db.query_one(f"SELECT {_COLUMNS} FROM articles WHERE id = ?", (article_id,))
         return _article(row) if row else None
 
+    def get_articles(self, article_ids: Iterable[int]) -> list[Article]:
+        """The articles with these ids, in the order asked (missing ids are left out)."""
+        wanted = list(dict.fromkeys(article_ids))
+        found: dict[int, Article] = {}
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self.db.query(f"SELECT {_COLUMNS} FROM articles WHERE id IN ({marks})", chunk)
+            found.update((int(r["id"]), _article(r)) for r in rows)
+        return [found[i] for i in wanted if i in found]
+
     def find_article(self, url: str) -> Article | None:
         """The article seen under ``url`` (canonical or any alias)."""
         row = self.db.query_one(

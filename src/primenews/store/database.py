@@ -51,10 +51,7 @@ def to_datetime(value: Any) -> datetime | None:
     """A stored timestamp as an aware UTC datetime."""
     if value is None or value == "":
         return None
-    if isinstance(value, datetime):
-        moment = value
-    else:
-        moment = datetime.fromisoformat(str(value))
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
@@ -161,9 +158,7 @@ class PostgresDatabase:
             import psycopg
             from psycopg.rows import dict_row
         except ImportError as exc:  # pragma: no cover - depends on the install
-            raise StoreError(
-                "PostgreSQL needs psycopg: pip install 'primenews[postgres]'"
-            ) from exc
+            raise StoreError("PostgreSQL needs psycopg: pip install 'primenews[postgres]'") from exc
         self._psycopg = psycopg
         try:
             self._conn = psycopg.connect(url, autocommit=True, row_factory=dict_row)

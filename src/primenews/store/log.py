@@ -36,8 +36,16 @@ class LogQueries:
                 self.db.execute(
                     "INSERT INTO fetch_log (source_id, url, started_at, duration_ms, status, "
                     "outcome, bytes, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (e.source_id, e.url, e.started_at, e.duration_ms, e.status, e.outcome,
-                     e.bytes, e.error),
+                    (
+                        e.source_id,
+                        e.url,
+                        e.started_at,
+                        e.duration_ms,
+                        e.status,
+                        e.outcome,
+                        e.bytes,
+                        e.error,
+                    ),
                 )
                 count += 1
         return count
@@ -70,8 +78,16 @@ class LogQueries:
             "occurrences, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?) "
             "ON CONFLICT (error_key) DO UPDATE SET occurrences = item_errors.occurrences + 1, "
             "message = excluded.message, last_seen_at = excluded.last_seen_at",
-            (_error_key(error), error.source_id, error.url, error.stage, error.reason,
-             error.message[:2000], error.created_at, error.created_at),
+            (
+                _error_key(error),
+                error.source_id,
+                error.url,
+                error.stage,
+                error.reason,
+                error.message[:2000],
+                error.created_at,
+                error.created_at,
+            ),
         )
 
     def item_errors(
@@ -86,7 +102,10 @@ class LogQueries:
         return [
             StoredItemError(
                 error=ItemError(
-                    stage=r["stage"], reason=r["reason"], message=r["message"], url=r["url"],
+                    stage=r["stage"],
+                    reason=r["reason"],
+                    message=r["message"],
+                    url=r["url"],
                     source_id=r["source_id"],
                     created_at=to_datetime(r["last_seen_at"]),  # type: ignore[arg-type]
                 ),

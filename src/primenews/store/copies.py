@@ -1,0 +1,106 @@
+"""Copies, near-duplicate fingerprints and cached embeddings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+
+from primenews.models import Copy, CopyKind, utcnow
+from primenews.store.database import Database, Row
+
+__all__ = ["CopyQueries"]
+
+_CHUNK = 500
+
+
+def _copy(row: Row) -> Copy:
+    return Copy(
+        article_id=int(row["article_id"]),
+        original_id=int(row["original_id"]),
+        kind=CopyKind(row["kind"]),
+        similarity=float(row["similarity"]),
+    )
+
+
+class CopyQueries:
+    db: Database
+
+    def save_copy(self, copy: Copy) -> None:
+        """Mark ``copy.article_id`` as a copy of ``copy.original_id`` (replacing any older mark)."""
+        with self.db.transaction(immediate=True):
+            self.db.execute(
+                "INSERT INTO article_copies (article_id, original_id, kind, similarity, "
+                "detected_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET "
+                "original_id = excluded.original_id, kind = excluded.kind, "
+                "similarity = excluded.similarity, detected_at = excluded.detected_at",
+                (copy.article_id, copy.original_id, str(copy.kind), copy.similarity, utcnow()),
+            )
+
+    def copy_of(self, article_id: int) -> Copy | None:
+        row = self.db.query_one(
+            "SELECT article_id, original_id, kind, similarity FROM article_copies "
+            "WHERE article_id = ?",
+            (article_id,),
+        )
+        return _copy(row) if row else None
+
+    def list_copies(self) -> list[Copy]:
+        rows = self.db.query(
+            "SELECT article_id, original_id, kind, similarity FROM article_copies "
+            "ORDER BY article_id"
+        )
+        return [_copy(r) for r in rows]
+
+    def clear_copies(self) -> None:
+        with self.db.transaction(immediate=True):
+            self.db.execute("DELETE FROM article_copies")
+
+    def save_fingerprint(self, article_id: int, scheme: str, signature: bytes) -> None:
+        self.db.execute(
+            "INSERT INTO article_fingerprints (article_id, scheme, signature) VALUES (?, ?, ?) "
+            "ON CONFLICT (article_id) DO UPDATE SET scheme = excluded.scheme, "
+            "signature = excluded.signature",
+            (article_id, scheme, signature),
+        )
+
+    def iter_fingerprints(self, scheme: str, *, batch: int = 2000) -> Iterator[tuple[int, bytes]]:
+        """Every stored signature of ``scheme``, in article order."""
+        last = 0
+        while True:
+            rows = self.db.query(
+                "SELECT article_id, signature FROM article_fingerprints WHERE scheme = ? "
+                "AND article_id > ? ORDER BY article_id LIMIT ?",
+                (scheme, last, batch),
+            )
+            if not rows:
+                return
+            for row in rows:
+                yield int(row["article_id"]), bytes(row["signature"])
+            last = int(rows[-1]["article_id"])
+
+    def save_embeddings(self, model: str, dim: int, vectors: Mapping[int, bytes]) -> int:
+        """Store vectors (float32 bytes) for ``model``; existing ones are kept. Returns added."""
+        added = 0
+        now = utcnow()
+        with self.db.transaction(immediate=True):
+            for article_id, vector in vectors.items():
+                added += self.db.execute(
+                    "INSERT INTO embeddings (article_id, model, dim, vector, created_at) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    (article_id, model, dim, vector, now),
+                )
+        return added
+
+    def load_embeddings(self, model: str, article_ids: Iterable[int]) -> dict[int, bytes]:
+        """The cached vectors of ``model`` for those of ``article_ids`` that have one."""
+        wanted = list(dict.fromkeys(article_ids))
+        found: dict[int, bytes] = {}
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self.db.query(
+                f"SELECT article_id, vector FROM embeddings WHERE model = ? "
+                f"AND article_id IN ({marks})",
+                (model, *chunk),
+            )
+            found.update((int(r["article_id"]), bytes(r["vector"])) for r in rows)
+        return found
