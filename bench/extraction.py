@@ -6,7 +6,8 @@ Sets (from ../shared/data unless given):
   ``{ID: {"articleBody": ...}}``; scored as scrapinghub/article-extraction-benchmark does:
   4-token shingles of ``\\w+`` tokens, per-page TP/FP/FN normalised to sum 1, precision and
   recall averaged over pages, F1 from the two averages.
-- ``readability``: Mozilla Readability's test pages, ``expected.html`` text as the truth, same metric
+- ``readability``: Mozilla Readability's test pages, ``expected.html`` text as the truth, same
+  metric
   (its truth is Readability's own output, so it favours readability-like cuts).
 - ``trafilatura``: trafilatura's evaluation set (``.tar.xz``, unpacked to a temporary folder):
   a "with" snippet found is a TP, missed an FN; a "without" snippet found is an FP.
@@ -110,11 +111,16 @@ def scrapinghub_items(pages: Path, truth_file: Path) -> list[Item]:
     truth = json.loads(truth_file.read_text(encoding="utf-8"))
     items: list[Item] = []
     for key in sorted(truth):
-        path = next((pages / f"{key}{s}" for s in (".html.gz", ".html") if (pages / f"{key}{s}").exists()), None)
+        path = next(
+            (pages / f"{key}{s}" for s in (".html.gz", ".html") if (pages / f"{key}{s}").exists()),
+            None,
+        )
         if path is None:
             continue
         data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
-        items.append((key, data.decode("utf-8", errors="replace"), truth[key].get("articleBody", "")))
+        items.append(
+            (key, data.decode("utf-8", errors="replace"), truth[key].get("articleBody", ""))
+        )
     return items  # fmt: skip
 
 
@@ -134,7 +140,14 @@ def trafilatura_items(folder: Path, workdir: Path) -> list[Item]:
     evaldata = json.loads((folder / "evaldata.json").read_text(encoding="utf-8"))
     items: list[Item] = []
     for url, entry in evaldata.items():
-        path = next((workdir / sub / entry["file"] for sub in ("eval", "cache") if (workdir / sub / entry["file"]).exists()), None)
+        path = next(
+            (
+                workdir / sub / entry["file"]
+                for sub in ("eval", "cache")
+                if (workdir / sub / entry["file"]).exists()
+            ),
+            None,
+        )
         if path is None:
             continue
         items.append((url, path.read_bytes(), entry))
@@ -166,29 +179,44 @@ def snippet_scores(outputs: list[tuple[str, Any]]) -> dict[str, float]:
 
 
 def run_extractor(extractor: Extractor, items: list[Item]) -> tuple[list[str], float]:
+    """Outputs and the seconds they took."""
     started = time.perf_counter()
     outputs = [extractor(html) for _, html, _ in items]
-    elapsed = time.perf_counter() - started
-    return outputs, len(items) / elapsed if elapsed else 0.0
+    return outputs, time.perf_counter() - started
 
 
-def score_set(kind: str, items: list[Item], extractors: dict[str, Extractor]) -> dict[str, Any]:
+def score_set(
+    kind: str, items: list[Item], extractors: dict[str, Extractor], passes: int = 1
+) -> dict[str, Any]:
+    """Scores and pages/s per extractor; passes are interleaved and the fastest one counts."""
+    outputs: dict[str, list[str]] = {}
+    best: dict[str, float] = dict.fromkeys(extractors, float("inf"))
+    for _ in range(max(1, passes)):
+        for name, extractor in extractors.items():
+            outputs[name], seconds = run_extractor(extractor, items)
+            best[name] = min(best[name], seconds)
     results: dict[str, Any] = {}
-    for name, extractor in extractors.items():
-        outputs, speed = run_extractor(extractor, items)
+    for name, texts in outputs.items():
+        pairs = [(text, truth) for text, (_, _, truth) in zip(texts, items, strict=True)]
         if kind == "snippets":
-            scores = snippet_scores([(out, truth) for out, (_, _, truth) in zip(outputs, items, strict=True)])
+            scores = snippet_scores(pairs)
         else:
-            scores = shingle_scores([shingle_match(truth, out) for out, (_, _, truth) in zip(outputs, items, strict=True)])
-        results[name] = {**{k: round(v, 4) for k, v in scores.items()}, "pages_per_s": round(speed, 1), "pages": len(items)}
-    return results  # fmt: skip
+            scores = shingle_scores([shingle_match(truth, text) for text, truth in pairs])
+        results[name] = {
+            **{k: round(v, 4) for k, v in scores.items()},
+            "pages_per_s": round(len(items) / best[name], 1) if best[name] else 0.0,
+            "pages": len(items),
+        }
+    return results
 
 
 def score_scrapinghub(pages: Path, truth: Path) -> float:
     """F1 of PrimeNews on a scrapinghub-style set (the floor test calls this)."""
     items = scrapinghub_items(pages, truth)
     outputs, _ = run_extractor(primenews_extractor(), items)
-    return shingle_scores([shingle_match(t, o) for o, (_, _, t) in zip(outputs, items, strict=True)])["f1"]
+    return shingle_scores(
+        [shingle_match(t, o) for o, (_, _, t) in zip(outputs, items, strict=True)]
+    )["f1"]
 
 
 def iter_sets(args: argparse.Namespace, workdir: Path) -> Iterator[tuple[str, str, list[Item]]]:
@@ -196,28 +224,42 @@ def iter_sets(args: argparse.Namespace, workdir: Path) -> Iterator[tuple[str, st
     if "scrapinghub" in wanted:
         yield "scrapinghub", "shingles", scrapinghub_items(args.pages, args.truth)
     if "readability" in wanted:
-        yield "readability", "shingles", readability_items(SHARED / "extraction-readability" / "test-pages")
+        yield (
+            "readability",
+            "shingles",
+            readability_items(SHARED / "extraction-readability" / "test-pages"),
+        )
     if "trafilatura" in wanted:
-        yield "trafilatura", "snippets", trafilatura_items(SHARED / "extraction-trafilatura", workdir)
+        yield (
+            "trafilatura",
+            "snippets",
+            trafilatura_items(SHARED / "extraction-trafilatura", workdir),
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sets", default="scrapinghub,readability,trafilatura")
     parser.add_argument("--pages", type=Path, default=SHARED / "extraction-scrapinghub" / "html")
-    parser.add_argument("--truth", type=Path, default=SHARED / "extraction-scrapinghub" / "ground-truth.json")
+    parser.add_argument(
+        "--truth", type=Path, default=SHARED / "extraction-scrapinghub" / "ground-truth.json"
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--passes", type=int, default=1, help="timed passes; the best counts")
     args = parser.parse_args(argv)
     extractors: dict[str, Extractor] = {
         "trafilatura": trafilatura_extractor,
         "primenews": primenews_extractor(),
+        "primenews-full-mode": primenews_extractor(ExtractOptions(gate=False, fast=False)),
         "primenews-no-fallback": primenews_extractor(ExtractOptions(gate=False, fallback=False)),
         "primenews-no-clean": primenews_extractor(ExtractOptions(gate=False, clean=False)),
     }
     report: dict[str, Any] = {"trafilatura_version": trafilatura.__version__, "sets": {}}
     with tempfile.TemporaryDirectory(prefix="primenews-bench-") as tmp:
         for name, kind, items in iter_sets(args, Path(tmp)):
-            report["sets"][name] = score_set(kind, items, extractors)
+            report["sets"][name] = score_set(kind, items, extractors, args.passes)
             print_table(name, report["sets"][name])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
@@ -229,7 +271,8 @@ def print_table(name: str, results: dict[str, Any]) -> None:
     print(f"\n{name}")
     print(f"{'extractor':<24}{'F1':>8}{'prec.':>8}{'recall':>8}{'pages/s':>9}")
     for extractor, r in results.items():
-        print(f"{extractor:<24}{r['f1']:>8.4f}{r['precision']:>8.4f}{r['recall']:>8.4f}{r['pages_per_s']:>9.1f}")  # fmt: skip
+        scores = f"{r['f1']:>8.4f}{r['precision']:>8.4f}{r['recall']:>8.4f}"
+        print(f"{extractor:<24}{scores}{r['pages_per_s']:>9.1f}")
 
 
 if __name__ == "__main__":

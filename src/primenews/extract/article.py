@@ -7,11 +7,12 @@ benchmark call on HTML already in hand; ``extract_paths`` walks files and folder
 
 from __future__ import annotations
 
+import gzip
 import logging
 import re
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -77,14 +78,17 @@ def extract_html(
         )
     tree = _parse(html, where)
     meta = read_metadata(tree, url)
-    paragraphs = extract_paragraphs(tree, html, fallback=options.fallback)
+    paragraphs = extract_paragraphs(tree, html, fallback=options.fallback, fast=options.fast)
     if options.clean:
         paragraphs = clean_paragraphs(paragraphs)
     title = meta.title or (link.title if link else None)
     paragraphs = drop_title_paragraphs(paragraphs, title)
     if not paragraphs:
-        raise ExtractError(f"{where}: no article text found (script-only, empty or not a page)")
-    article = _build(url, paragraphs, meta, link, _link_share(tree, paragraphs))
+        raise ExtractError(
+            f"{where}: no article text found (empty, script-only, or nested too deeply to parse)"
+        )
+    link_share = _link_share(tree, paragraphs) if options.gate else 0.0
+    article = _build(url, paragraphs, meta, link, link_share)
     if options.gate:
         check_quality(article, options)
     return article
@@ -175,8 +179,6 @@ def _build(
 
 
 def _with_quality(article: ExtractedArticle) -> ExtractedArticle:
-    from dataclasses import replace
-
     return replace(article, quality=score_quality(article))
 
 
@@ -194,8 +196,6 @@ def _read_bytes(path: Path) -> bytes:
     except OSError as exc:
         raise ExtractError(f"{path}: cannot read the file ({exc.strerror})") from exc
     if path.name.endswith(".gz"):
-        import gzip
-
         try:
             return gzip.decompress(body)
         except (OSError, EOFError) as exc:

@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 SHORT = 300  # only paragraphs shorter than this can be boilerplate lines
 PROMPT = 160  # share / follow / comment prompts are shorter still
+LINK_LINE = 220  # "Read more: <headline>" lines
 
 _I = re.IGNORECASE
 
@@ -34,9 +35,7 @@ _COOKIE = re.compile(
     r"|\buse of cookies\b|\bconsent to (the|our) use\b",
     _I,
 )
-_COPYRIGHT = re.compile(
-    r"^\s*(©|\(c\)\s*\d{4}|copyright\b)|\ball rights reserved\b|©\s*\d{4}", _I
-)
+_COPYRIGHT = re.compile(r"^\s*(©|\(c\)\s*\d{4}|copyright\b)|\ball rights reserved\b|©\s*\d{4}", _I)
 _SHARE = re.compile(
     r"^(share|tweet|email|print|pin( it)?|whatsapp|facebook|twitter|linkedin|reddit)"
     r"(\s+(news|this|it|now|article|story|post|page|on \w+( \w+)?|via \w+))*[\s.:!|]*$"
@@ -58,9 +57,19 @@ _PROMPT = re.compile(
     r"|^tell us what you think\b|^(show|view|load|read) (all )?comments?\b"
     r"|^(advertisement|advertising|sponsored( content)?|ad)$"
     r"|^(story|article) continues below\b|^continue reading( below)?\b"
-    r"|^(scroll|skip) (down|to)\b|^back to top$|^(read|see) more:?$",
+    r"|^(scroll|skip) (down|to)\b|^back to top$|^(read|see) more:?$"
+    r"|\bclick(ing)? here\b|^an error (has )?occurred\b|^this (article|story) has been sent to\b"
+    r"|\b(if you buy|may (earn|get|receive) a (small )?(commission|share))\b|\baffiliate links?\b",
     _I,
 )
+_CONTACT = re.compile(
+    r"\b(write to|reach(ed)?|contact|email|e-mail|tips?)\b[^@]{0,80}\b[\w.+-]+@[\w-]+\.[\w.]+", _I
+)
+_LICENCE = re.compile(r"\bpersonal,? non-?commercial use\b|\bpresentation-ready copies\b", _I)
+_BRACKET_TAG = re.compile(r"\[(video|insight|reaction|pics|photos|poll|live|gallery)\]\W*$", _I)
+MENU_RUN = 10  # this many tiny lines in a row are a menu, not an article
+MENU_LINE = 30
+_DIGIT = re.compile(r"\d")
 _RELATED = re.compile(
     r"^(related( posts| articles| stories| news| content| coverage| reading)?"
     r"|(you )?(might|may) (also )?(like|enjoy|be interested in)|read next|more (news|stories)"
@@ -68,11 +77,20 @@ _RELATED = re.compile(
     r"|trending( now)?|more from [\w .'-]{1,40}|also read|see also)[\s:.]*$",
     _I,
 )
-_READ_MORE_LINE = re.compile(r"^(read more|read also|also read|related|see also|watch)\s*[:|»>-]", _I)
+_READ_MORE_LINE = re.compile(
+    r"^(read more|read also|also read|related|see also|see more|watch)\s*[:|»>-]"
+    r"|^also on [\w-]+\.[a-z]{2,}\s",
+    _I,
+)
 _TAGS = re.compile(r"^(tags?|tagged( with)?|topics?|filed under|categories)\s*[:|]?\s*$", _I)
 _TAGS_INLINE = re.compile(r"^(tags?|tagged( with)?|filed under)\s*:", _I)
 _LEADING_MARK = re.compile(r"^\s*(?:>|&gt;|›|»\s)+\s*")
-_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(\s[^<>]{0,400})?/?>")
+_TAG = re.compile(
+    r"</?(a|b|i|u|em|strong|span|div|p|br|hr|img|font|small|sup|sub|iframe|script|style"
+    r"|h[1-6]|ul|ol|li|table|tr|td|th|figure|figcaption|blockquote|section|article)"
+    r"(\s[^<>]{0,400})?/?>",
+    re.IGNORECASE,
+)
 _SHORTCODE = re.compile(r"\[/?[a-z_]+(\s[^\]]{0,400})?\]")
 _SPACE = re.compile(r"[ \t\u00a0\u200b]+")
 _SENTENCE_END = re.compile(r"[.!?…:;\"'”’)\]]\s*$")
@@ -94,7 +112,7 @@ def clean_paragraph(paragraph: str) -> str:
 
 def clean_paragraphs(paragraphs: list[str]) -> list[str]:
     """Drop boilerplate paragraphs and strip markup artefacts; the article paragraphs remain."""
-    cleaned = [clean_paragraph(p) for p in paragraphs]
+    cleaned = _drop_menus([clean_paragraph(p) for p in paragraphs])
     kept: list[str] = []
     skip_links = False
     for index, text in enumerate(cleaned):
@@ -114,14 +132,43 @@ def clean_paragraphs(paragraphs: list[str]) -> list[str]:
     return kept
 
 
+def _drop_menus(paragraphs: list[str]) -> list[str]:
+    """Drop runs of MENU_RUN or more tiny lines in a row (navigation menus swept in).
+
+    Lines with digits end a run: table cells come out as tiny lines too.
+    """
+    kept: list[str] = []
+    run: list[str] = []
+    for text in [*paragraphs, ""]:
+        if _is_menu_item(text):
+            run.append(text)
+            continue
+        if len(run) < MENU_RUN:
+            kept.extend(run)
+        else:
+            logger.debug("dropped a menu of %d lines", len(run))
+        run = []
+        if text:
+            kept.append(text)
+    return kept
+
+
+def _is_menu_item(text: str) -> bool:
+    if not text or len(text) > MENU_LINE or _SENTENCE_END.search(text):
+        return False
+    return not _DIGIT.search(text)
+
+
 def boilerplate_family(text: str) -> str | None:
     """Which boilerplate family a cleaned paragraph belongs to, or None for article text."""
     if len(text) >= SHORT:
         return None
     if _COOKIE.search(text):
         return "cookie"
-    if _COPYRIGHT.search(text) and len(_WORD.findall(text)) <= 25:
+    if (_COPYRIGHT.search(text) and len(_WORD.findall(text)) <= 25) or _LICENCE.search(text):
         return "copyright"
+    if _CONTACT.search(text) and len(text) < 200:
+        return "contact"
     if len(text) < PROMPT:
         for family, pattern in (
             ("share", _SHARE),
@@ -131,8 +178,10 @@ def boilerplate_family(text: str) -> str | None:
         ):
             if pattern.search(text):
                 return family
-        if _READ_MORE_LINE.search(text) or _TAGS_INLINE.search(text):
-            return "link_line"
+    if len(text) < LINK_LINE and (
+        _READ_MORE_LINE.search(text) or _TAGS_INLINE.search(text) or _BRACKET_TAG.search(text)
+    ):
+        return "link_line"
     if _NEWSLETTER.search(text) and len(text) < 250:
         return "newsletter"
     return None

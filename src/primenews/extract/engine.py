@@ -28,19 +28,29 @@ GROW = 1.5  # readability must be this much longer to replace a short cut
 SHRINK = 0.8  # or at most this long (and at least MIN_SHARE) to replace a long one
 MIN_SHARE = 0.2
 AGREEMENT = 0.85  # share of the smaller text's 4-token shingles found in the larger
+PROSE_LINE = 120  # a removed line this long that ends a sentence is prose
+MAX_PROSE_CUT = 0.3  # readability may not cut more prose than this share of what it cuts
+SHRINK_NON_PROSE = (1 - SHRINK) * (1 - MAX_PROSE_CUT)  # least non-prose share a shrink needs
 _TOKEN = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"[.!?…:;\"'”’)\]]\s*$")
 
 
-def extract_paragraphs(tree: Any, html: str, *, fallback: bool) -> list[str]:
-    """The article's paragraphs, best cut of trafilatura and (if ``fallback``) readability."""
-    text = trafilatura.extract(tree, fast=True, include_comments=False) or ""
+def extract_paragraphs(tree: Any, html: str, *, fallback: bool, fast: bool = True) -> list[str]:
+    """The article's paragraphs, best cut of trafilatura and (if ``fallback``) readability.
+
+    ``fast``: trafilatura's fast mode gives the first cut and its full mode (with its own
+    fallbacks) runs only where that cut looks short; otherwise full mode always runs.
+    """
+    text = trafilatura.extract(tree, fast=fast, include_comments=False) or ""
     if fallback:
-        ratio = len(text) / max(1, paragraph_text_length(tree))
-        if ratio < LOW_RATIO:
+        in_paragraphs = max(1, paragraph_text_length(tree))
+        if fast and len(text) < LOW_RATIO * in_paragraphs:
             full = trafilatura.extract(tree, include_comments=False) or ""
             text = full if len(full) > len(text) else text
-            ratio = len(text) / max(1, paragraph_text_length(tree))
-        if not LOW_RATIO <= ratio <= HIGH_RATIO:
+        ratio = len(text) / in_paragraphs
+        # a long cut that is nearly all prose cannot lose enough lists to pass _cuts_prose
+        worth_it = ratio < LOW_RATIO or _non_prose_share(text) >= SHRINK_NON_PROSE
+        if not LOW_RATIO <= ratio <= HIGH_RATIO and worth_it:
             text = _second_opinion(html, text)
     return [line.strip() for line in text.split("\n") if line.strip()]
 
@@ -58,10 +68,33 @@ def _second_opinion(html: str, text: str) -> str:
         logger.debug("readability kept more of the article (%d > %d chars)", len(other), len(text))
         return other
     shorter = MIN_SHARE * len(text) <= len(other) <= SHRINK * len(text)
-    if shorter and _coverage(other, text) >= AGREEMENT:
+    if shorter and _coverage(other, text) >= AGREEMENT and not _cuts_prose(text, other):
         logger.debug("readability cut the boilerplate (%d < %d chars)", len(other), len(text))
         return other
     return text
+
+
+def _is_prose(line: str) -> bool:
+    return len(line) >= PROSE_LINE and _SENTENCE_END.search(line) is not None
+
+
+def _non_prose_share(text: str) -> float:
+    lines = [line for line in text.split("\n") if line.strip()]
+    total = sum(len(line) for line in lines)
+    return sum(len(line) for line in lines if not _is_prose(line)) / total if total else 0.0
+
+
+def _cuts_prose(text: str, other: str) -> bool:
+    """Whether the lines ``other`` leaves out of ``text`` are mostly prose, not lists/teasers."""
+    kept = " ".join(other.split())
+    removed = [
+        line for line in text.split("\n") if line.strip() and " ".join(line.split()) not in kept
+    ]
+    total = sum(len(line) for line in removed)
+    prose = sum(
+        len(line) for line in removed if len(line) >= PROSE_LINE and _SENTENCE_END.search(line)
+    )
+    return total > 0 and prose > MAX_PROSE_CUT * total
 
 
 def _readability_text(html: str) -> str:
@@ -91,11 +124,20 @@ _BLOCKS = {
 
 
 def _block_text(root: Any) -> str:
-    """Text of a readability summary, one line per block element (the fragment is ours)."""
-    for element in root.iter(*_BLOCKS):
-        element.text = "\n" + (element.text or "")
-        element.tail = "\n" + (element.tail or "")
-    lines = (" ".join(line.split()) for line in "".join(root.itertext()).split("\n"))
+    """Text of a readability summary, one line per block element."""
+    parts: list[str] = []
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        if not isinstance(element.tag, str):
+            if event == "end" and element.tail:
+                parts.append(element.tail)
+            continue
+        if element.tag in _BLOCKS:
+            parts.append("\n")
+        if event == "start" and element.text:
+            parts.append(element.text)
+        elif event == "end" and element.tail and element is not root:
+            parts.append(element.tail)
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
     return "\n".join(line for line in lines if line)
 
 

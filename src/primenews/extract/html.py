@@ -57,19 +57,23 @@ def refuse_non_html(body: bytes, url: str | None = None) -> None:
 
 
 def decode_html(body: bytes, declared: str | None = None) -> str:
-    """Decode HTML bytes to text: BOM, then the declared (HTTP) charset, then meta, then sniffing."""
-    for bom, codec in _BOMS:
+    """Decode HTML bytes: BOM, then the declared (HTTP) charset, then meta, then sniffing."""
+    for bom, bom_codec in _BOMS:
         if body.startswith(bom):
-            return body.decode(codec, errors="replace")
+            return body.decode(bom_codec, errors="replace")
+    valid_utf8 = _is_strict_utf8(body)
     for candidate in (declared, _meta_charset(body[:SNIFF_BYTES])):
         codec = _codec_name(candidate)
         if codec is None:
             continue
-        if codec != "utf-8" and _is_strict_utf8(body) and not body.isascii():
+        if codec == "utf-8" and not valid_utf8:
+            logger.debug("declared UTF-8 but the bytes are not; trying the next clue")
+            continue
+        if codec != "utf-8" and valid_utf8 and not body.isascii():
             logger.debug("declared %s but the bytes are valid UTF-8; using UTF-8", codec)
             return body.decode("utf-8")
         return body.decode(codec, errors="replace")
-    if _is_strict_utf8(body):
+    if valid_utf8:
         return body.decode("utf-8")
     return body.decode(_detect(body), errors="replace")
 
@@ -107,12 +111,17 @@ def _is_strict_utf8(body: bytes) -> bool:
 
 
 def _detect(body: bytes) -> str:
+    """Guess the charset; of equally clean guesses windows-1252 wins (the WHATWG default)."""
     try:
         from charset_normalizer import from_bytes
     except ImportError:  # pragma: no cover - charset_normalizer comes with trafilatura
         return "windows-1252"
-    best = from_bytes(body[:65536]).best()
-    if best is None:
+    matches = list(from_bytes(body[:65536]))
+    if not matches:
         return "windows-1252"
-    encoding: str = best.encoding
-    return _codec_name(encoding) or "windows-1252"
+    least = min(m.chaos for m in matches)
+    clean = [m for m in matches if m.chaos <= least + 0.01]
+    if any(m.encoding in {"cp1252", "latin_1", "iso8859_15"} for m in clean):
+        return "windows-1252"
+    best = max(clean, key=lambda m: m.coherence)
+    return _codec_name(str(best.encoding)) or "windows-1252"

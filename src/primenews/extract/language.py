@@ -7,19 +7,22 @@ from collections import Counter
 
 __all__ = ["detect_language"]
 
+_STOPWORD_TABLE = """
+en the and of to in is that for it was on with as are by this be at from
+de der die und das ist nicht mit den von zu sich des auf ein eine dem im
+fr le la les et des est une que dans pour pas sur du qui au avec ce il
+es el la los las y que del en por una con para es se lo como más al
+it il la di che e per una sono non con del della gli nel le è anche
+pt o a os as e que do da em um uma para com não por mais dos das é
+nl de het een en van is dat op te in niet met voor zijn er ook aan
+pl i w na z się nie do to że jest o jak po ale przez od dla
+sv och att det som en på är av för med till den har inte om ett
+ru и в не на что с по это он как из к но его она так за
+tr ve bir bu da de için ile olarak çok daha gibi ama olan en
+"""
 _STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset("the and of to in is that for it was on with as are by this be at from".split()),
-    "de": frozenset("der die und das ist nicht mit den von zu sich des auf ein eine dem im".split()),
-    "fr": frozenset("le la les et des est une que dans pour pas sur du qui au avec ce il".split()),
-    "es": frozenset("el la los las y que del en por una con para es se lo como más al".split()),
-    "it": frozenset("il la di che e per una sono non con del della gli nel le è anche".split()),
-    "pt": frozenset("o a os as e que do da em um uma para com não por mais dos das é".split()),
-    "nl": frozenset("de het een en van is dat op te in niet met voor zijn er ook aan".split()),
-    "pl": frozenset("i w na z się nie do to że jest o jak po ale przez od dla".split()),
-    "sv": frozenset("och att det som en på är av för med till den har inte om ett".split()),
-    "ru": frozenset("и в не на что с по это он как из к но его она так за".split()),
-    "tr": frozenset("ve bir bu da de için ile olarak çok daha gibi ama olan en".split()),
-}  # fmt: skip
+    line.split()[0]: frozenset(line.split()[1:]) for line in _STOPWORD_TABLE.strip().splitlines()
+}
 _WORD = re.compile(r"\w+")
 MIN_HITS = 5
 
@@ -31,6 +34,8 @@ def detect_language(text: str) -> str | None:
         return _script_language(text)
     counts = Counter(words)
     scores = {lang: sum(counts[w] for w in stop) for lang, stop in _STOPWORDS.items()}
+    if not scores:
+        return _script_language(text)
     best = max(scores, key=lambda lang: scores[lang])
     ranked = sorted(scores.values(), reverse=True)
     if ranked[0] >= MIN_HITS and ranked[0] >= 1.5 * ranked[1]:

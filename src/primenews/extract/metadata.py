@@ -57,19 +57,31 @@ def read_metadata(tree: Any, url: str | None) -> PageMetadata:
     """Read title, authors, dates, language, site name, canonical URL, image, description."""
     meta = _meta_values(tree)
     ld = _json_ld_article(tree)
-    site_name = _first(meta.get("og:site_name"), meta.get("application-name"), _ld_name(ld.get("publisher")))
+    publisher = _ld_name(ld.get("publisher"))
+    site_name = _first(meta.get("og:site_name"), meta.get("application-name"), publisher)
+    published = [ld.get("datePublished"), *(meta.get(k) for k in PUBLISHED_KEYS)]
+    updated = [ld.get("dateModified"), *(meta.get(k) for k in UPDATED_KEYS)]
+    image = _first(
+        meta.get("og:image"),
+        meta.get("og:image:url"),
+        meta.get("twitter:image"),
+        _ld_image(ld.get("image")),
+    )
+    description = _first(
+        meta.get("og:description"), meta.get("description"), meta.get("twitter:description")
+    )
     return PageMetadata(
         title=_title(tree, meta, ld, site_name),
         authors=_authors(tree, meta, ld),
-        published_at=_first_date([ld.get("datePublished"), *(meta.get(k) for k in PUBLISHED_KEYS)], tree),
-        updated_at=_first_date([ld.get("dateModified"), *(meta.get(k) for k in UPDATED_KEYS)], None),
+        published_at=_first_date(published, tree),
+        updated_at=_first_date(updated, None),
         language=_language(tree, meta, ld),
         site_name=site_name,
         canonical_url=_absolute(url, _canonical(tree) or meta.get("og:url")),
-        lead_image=_absolute(url, _first(meta.get("og:image"), meta.get("og:image:url"), meta.get("twitter:image"), _ld_image(ld.get("image")))),
-        description=_first(meta.get("og:description"), meta.get("description"), meta.get("twitter:description")),
+        lead_image=_absolute(url, image),
+        description=description,
         page_type=_first(_ld_type(ld), meta.get("og:type")),
-    )  # fmt: skip
+    )
 
 
 def parse_date(value: str | None) -> datetime | None:
@@ -122,7 +134,9 @@ def _json_ld_article(tree: Any) -> dict[str, Any]:
         except (ValueError, RecursionError):
             continue
         for item in _ld_items(data):
-            if _ld_type(item) in ARTICLE_TYPES and (item.get("headline") or item.get("datePublished")):
+            if _ld_type(item) in ARTICLE_TYPES and (
+                item.get("headline") or item.get("datePublished")
+            ):
                 return item
     return {}
 
@@ -163,11 +177,13 @@ def _ld_image(value: Any) -> str | None:
 def _title(tree: Any, meta: dict[str, str], ld: dict[str, Any], site: str | None) -> str | None:
     headline = ld.get("headline") if isinstance(ld.get("headline"), str) else None
     h1 = [_text(e) for e in tree.iter("h1")]
-    title = _first(meta.get("og:title"), meta.get("twitter:title"), headline, h1[0] if len(h1) == 1 else None)
+    title = _first(
+        meta.get("og:title"), meta.get("twitter:title"), headline, h1[0] if len(h1) == 1 else None
+    )
     if title is None:
         page_title = next((_text(e) for e in tree.iter("title")), None)
         title = _strip_site(page_title, site)
-    return title  # fmt: skip
+    return title
 
 
 def _strip_site(title: str | None, site: str | None) -> str | None:
@@ -215,9 +231,14 @@ def _first_date(values: list[Any], tree: Any | None) -> datetime | None:
 
 def _language(tree: Any, meta: dict[str, str], ld: dict[str, Any]) -> str | None:
     in_language = ld.get("inLanguage") if isinstance(ld.get("inLanguage"), str) else None
-    return normalize_language(
-        _first(tree.get("lang"), tree.get("xml:lang"), meta.get("content-language"), in_language, meta.get("og:locale"))
-    )  # fmt: skip
+    declared = _first(
+        tree.get("lang"),
+        tree.get("xml:lang"),
+        meta.get("content-language"),
+        in_language,
+        meta.get("og:locale"),
+    )
+    return normalize_language(declared)
 
 
 def _canonical(tree: Any) -> str | None:

@@ -15,13 +15,16 @@ class ExtractOptions:
 
     ``fallback``: compare trafilatura with readability on pages where trafilatura's text
     looks too short or too long for the page, and take readability's when it is clearly
-    the better cut. ``clean``: run PrimeNews's boilerplate cleaning. ``gate``: refuse
-    non-articles (``SkipArticle``); off for the benchmark and for ``primenews extract``.
+    the better cut. ``fast``: trafilatura's fast mode first, its full mode only where the
+    cut looks short (False: full mode everywhere, slower). ``clean``: run PrimeNews's
+    boilerplate cleaning. ``gate``: refuse non-articles (``SkipArticle``); the benchmark
+    turns it off.
     """
 
     min_article_chars: int = 250
     min_article_quality: float = 0.5
     fallback: bool = True
+    fast: bool = True
     clean: bool = True
     gate: bool = True
     max_html_chars: int = 15 * 1024 * 1024
