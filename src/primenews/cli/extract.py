@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import unquote, urlsplit
 
 import typer
+from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from primenews.cli.context import AppContext, console, err_console
 from primenews.config import Settings
@@ -27,22 +29,38 @@ def extract_command(
     """Extract article text and metadata from pages (files, folders, URLs)."""
     app_ctx: AppContext = ctx.obj
     options = ExtractOptions.from_settings(app_ctx.settings)
-    failures = total = 0
-    for label, page, problem in _pages(inputs, app_ctx.settings):
-        total += 1
-        result: dict[str, Any] = {"path": label}
-        if page is not None:
-            try:
-                result.update(_fields(extract_article(page, options)))
-            except SkipArticle as exc:
-                problem = f"refused ({exc.reason}): {exc.detail or exc}"
-            except ExtractError as exc:
-                problem = str(exc)
-        if problem:
-            failures += 1
-            result["error"] = problem
-        _emit(result, as_json)
-    if total == 0 or failures == total:
+    outcomes: Counter[str] = Counter()
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    )
+    with progress:
+        task = progress.add_task("extracting", total=None)
+        for label, page, problem in _pages(inputs, app_ctx.settings):
+            result: dict[str, Any] = {"path": label}
+            outcome = "extracted"
+            if page is not None:
+                try:
+                    result.update(_fields(extract_article(page, options)))
+                except SkipArticle as exc:
+                    problem = f"refused ({exc.reason}): {exc.detail or exc}"
+                    outcome = f"refused: {exc.reason}"
+                except ExtractError as exc:
+                    problem = str(exc)
+            if problem:
+                outcome = outcome if outcome.startswith("refused") else "failed"
+                result["error"] = problem
+            outcomes[outcome] += 1
+            _emit(result, as_json)
+            progress.advance(task)
+    total = sum(outcomes.values())
+    summary = ", ".join(f"{n} {what}" for what, n in sorted(outcomes.items()))
+    err_console.print(f"{total} pages: {summary or 'nothing to extract'}", style="dim")
+    if total == 0 or outcomes["extracted"] == 0:
         raise typer.Exit(1)
 
 
@@ -96,8 +114,9 @@ def _emit(result: dict[str, Any], as_json: bool) -> None:
     else:
         console.rule(f"{result['path']}")
         console.print(f"[bold]{result.get('title') or '(no title)'}[/bold]")
-        meta = ", ".join(str(result[k]) for k in ("site_name", "published_at", "language")
-                         if result.get(k))
+        meta = ", ".join(
+            str(result[k]) for k in ("site_name", "published_at", "language") if result.get(k)
+        )
         if meta:
             console.print(meta, style="dim")
         console.print(result["text"])
