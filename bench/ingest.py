@@ -36,8 +36,12 @@ def _peak_mib() -> float:
 def _settings(db: Path):  # type: ignore[no-untyped-def]
     from primenews.config import Settings
 
-    return Settings(database_url=f"sqlite:///{db}", allow_private_networks=True,
-                    per_host_delay=0.0, global_concurrency=8)
+    return Settings(
+        database_url=f"sqlite:///{db}",
+        allow_private_networks=True,
+        per_host_delay=0.0,
+        global_concurrency=8,
+    )
 
 
 def run_newswire(workdir: Path) -> dict[str, float]:
@@ -66,11 +70,15 @@ def build_warc(pages: Path, target: Path) -> int:
         for path in sorted(pages.iterdir()):
             raw = path.read_bytes()
             body = gzip.decompress(raw) if path.name.endswith(".gz") else raw
-            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")],
-                                       protocol="HTTP/1.1")
+            headers = StatusAndHeaders(
+                "200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1"
+            )
             url = f"https://bench.example/{path.name.split('.')[0]}"
-            writer.write_record(writer.create_warc_record(
-                url, "response", payload=BytesIO(body), length=len(body), http_headers=headers))
+            writer.write_record(
+                writer.create_warc_record(
+                    url, "response", payload=BytesIO(body), length=len(body), http_headers=headers
+                )
+            )
             count += 1
     return count
 
@@ -105,8 +113,10 @@ def run_baseline(workdir: Path) -> dict[str, float]:
             html = record.content_stream().read()
             text = trafilatura.extract(html)
             if text:
-                conn.execute("INSERT OR IGNORE INTO articles VALUES (?, ?)",
-                             (record.rec_headers.get_header("WARC-Target-URI"), text))
+                conn.execute(
+                    "INSERT OR IGNORE INTO articles VALUES (?, ?)",
+                    (record.rec_headers.get_header("WARC-Target-URI"), text),
+                )
     conn.commit()
     seconds = time.perf_counter() - started
     stored = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
@@ -141,22 +151,31 @@ def main() -> None:
         for name in ("newswire", "warc", "baseline"):
             done = subprocess.run(
                 [sys.executable, __file__, "--child", name, "--workdir", str(workdir)],
-                check=True, capture_output=True, text=True, env={**os.environ},
+                check=True,
+                capture_output=True,
+                text=True,
+                env={**os.environ},
             )
             results[name] = json.loads(done.stdout.strip().splitlines()[-1])
     for r in results.values():
         r["articles_per_s"] = r["articles"] / r["seconds"] if r["seconds"] else 0.0
     ratio = results["warc"]["articles_per_s"] / max(results["baseline"]["articles_per_s"], 1e-9)
     print(f"{'scenario':<34}{'articles':>9}{'seconds':>9}{'art/s':>9}{'peak MiB':>10}")
-    labels = {"newswire": "PrimeNews, sample newswire (HTTP)",
-              "warc": f"PrimeNews, WARC of {pages} pages", "baseline": "naive trafilatura+sqlite3"}
+    labels = {
+        "newswire": "PrimeNews, sample newswire (HTTP)",
+        "warc": f"PrimeNews, WARC of {pages} pages",
+        "baseline": "naive trafilatura+sqlite3",
+    }
     for name, r in results.items():
-        print(f"{labels[name]:<34}{r['articles']:>9.0f}{r['seconds']:>9.2f}"
-              f"{r['articles_per_s']:>9.1f}{r['peak_mib']:>10.0f}")
+        print(
+            f"{labels[name]:<34}{r['articles']:>9.0f}{r['seconds']:>9.2f}"
+            f"{r['articles_per_s']:>9.1f}{r['peak_mib']:>10.0f}"
+        )
     print(f"WARC ingest speed vs naive baseline: {ratio:.2f}x")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"results": results, "warc_vs_baseline": ratio,
-                                    "pages": pages}, indent=2))
+    args.out.write_text(
+        json.dumps({"results": results, "warc_vs_baseline": ratio, "pages": pages}, indent=2)
+    )
 
 
 if __name__ == "__main__":

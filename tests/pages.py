@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from email.utils import format_datetime
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from html import escape
 
 STORIES = {
@@ -14,7 +14,7 @@ STORIES = {
             "of repairs to its northern span, the city's transport office said.",
             "Engineers replaced 48 steel bearings and resurfaced 900 metres of roadway. The "
             "work cost 3.2 million crowns, slightly below the budget approved in March.",
-            "\"We finished two days early and the bridge is safer than it has been in decades,\" "
+            '"We finished two days early and the bridge is safer than it has been in decades," '
             "said chief engineer Ilse Varga at a short ceremony on the eastern ramp.",
             "Bus routes 4 and 11 return to their usual timetable from Wednesday. Cyclists will "
             "keep a separated lane that was added during the works.",
@@ -27,7 +27,7 @@ STORIES = {
             "month, the district council decided on Monday by eleven votes to two.",
             "The change follows a survey in which 61 per cent of members asked for evening "
             "hours. Four additional staff will be hired on one-year contracts.",
-            "\"Students told us they had nowhere quiet to work after school,\" council member "
+            '"Students told us they had nowhere quiet to work after school," council member '
             "Rosa Lind said. Weekend hours stay unchanged.",
         ],
     ),
@@ -38,8 +38,8 @@ STORIES = {
             "its operator announced, after passenger numbers rose by a third last year.",
             "The additional crossing leaves Port Alder at 17:30 and returns at 19:00. Fares "
             "remain at 14 crowns for adults and 7 crowns for children.",
-            "Islanders had campaigned for an evening service for three years. \"This changes "
-            "what is possible for families here,\" said Tomas Berg of the island association.",
+            'Islanders had campaigned for an evening service for three years. "This changes '
+            'what is possible for families here," said Tomas Berg of the island association.',
         ],
     ),
 }

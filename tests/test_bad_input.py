@@ -20,8 +20,9 @@ from tests.pages import STORIES, article_html, rss
 DATA = Path(__file__).resolve().parent / "data" / "sources"
 
 
-def _ingest_twice(settings: Settings, url: str, kind: SourceKind = SourceKind.FEED
-                  ) -> tuple[Store, IngestReport, int]:
+def _ingest_twice(
+    settings: Settings, url: str, kind: SourceKind = SourceKind.FEED
+) -> tuple[Store, IngestReport, int]:
     """Ingest a source, then again; the second run must add nothing."""
     store = open_store(settings.database_url)
     source, _ = store.add_source(kind, url)
@@ -36,8 +37,9 @@ def _ingest_twice(settings: Settings, url: str, kind: SourceKind = SourceKind.FE
 def _feed_with(server: LocalServer, bad_path: str) -> str:
     server.route("/news/bridge", body=article_html("bridge").encode())
     items = [("/news/bridge", "Bridge"), (bad_path, "Bad item")]
-    return server.route("/feed.xml", body=rss(server.base, items).encode(),
-                        content_type="application/rss+xml")
+    return server.route(
+        "/feed.xml", body=rss(server.base, items).encode(), content_type="application/rss+xml"
+    )
 
 
 def _redirect_loop(request: RequestInfo) -> Response:
@@ -56,8 +58,11 @@ ITEM_CASES: dict[str, tuple[Callable[[RequestInfo], Response] | Response, str, s
     "slow_drip": (_slow_drip, "fetch", "fetch_timeout"),
     "redirect_loop": (_redirect_loop, "fetch", "too_many_redirects"),
     "oversize": (Response(200, b"<p>" + b"x" * 300_000 + b"</p>"), "fetch", "body_too_large"),
-    "non_html": (Response(200, b"%PDF-1.7\n" + bytes(range(256)) * 20,
-                          content_type="application/pdf"), "gate", "not_html"),
+    "non_html": (
+        Response(200, b"%PDF-1.7\n" + bytes(range(256)) * 20, content_type="application/pdf"),
+        "gate",
+        "not_html",
+    ),
 }
 
 
@@ -82,8 +87,9 @@ def test_bad_item_is_recorded_and_the_run_goes_on(
     store.close()
 
 
-def test_permanent_failures_are_not_fetched_again(settings: Settings,
-                                                   http_server: LocalServer) -> None:
+def test_permanent_failures_are_not_fetched_again(
+    settings: Settings, http_server: LocalServer
+) -> None:
     http_server.route("/bad/gone", Response(410, b"gone"))
     feed = _feed_with(http_server, "/bad/gone")
     store, _report, _count = _ingest_twice(settings, feed)
@@ -116,8 +122,9 @@ def test_hostile_or_broken_feed_is_recorded_against_its_source(
         assert report.sources[1].new == 1 and store.count_articles() == 1
 
 
-def test_invalid_dates_and_duplicate_or_missing_guids(settings: Settings,
-                                                      http_server: LocalServer) -> None:
+def test_invalid_dates_and_duplicate_or_missing_guids(
+    settings: Settings, http_server: LocalServer
+) -> None:
     for slug in STORIES:
         http_server.route(f"/news/{slug}", body=article_html(slug).encode())
     base = http_server.base
@@ -138,8 +145,9 @@ def test_invalid_dates_and_duplicate_or_missing_guids(settings: Settings,
     store.close()
 
 
-def test_five_thousand_items_are_capped_and_counted(settings: Settings,
-                                                    http_server: LocalServer) -> None:
+def test_five_thousand_items_are_capped_and_counted(
+    settings: Settings, http_server: LocalServer
+) -> None:
     def page(request: RequestInfo) -> Response:
         html = article_html("ferry", title=f"Ferry item {request.path}")
         return Response(200, html.replace('href="/news/ferry"', f'href="{request.path}"').encode())
@@ -147,8 +155,9 @@ def test_five_thousand_items_are_capped_and_counted(settings: Settings,
     for i in range(5000):
         http_server.routes[f"/gen/{i}"] = page
     items = [(f"/gen/{i}", f"Item {i}") for i in range(5000)]
-    url = http_server.route("/big.xml", body=rss(http_server.base, items).encode(),
-                            content_type="application/rss+xml")
+    url = http_server.route(
+        "/big.xml", body=rss(http_server.base, items).encode(), content_type="application/rss+xml"
+    )
     settings = settings.replace(max_items_per_source=20)
     store, report, count = _ingest_twice(settings, url)
     assert report.sources[0].found == 20
@@ -159,29 +168,34 @@ def test_five_thousand_items_are_capped_and_counted(settings: Settings,
 
 
 @pytest.mark.parametrize("case", ["missing", "wrong"])
-def test_missing_or_wrong_charset(case: str, settings: Settings,
-                                  http_server: LocalServer) -> None:
-    html = article_html("library").replace(
-        "The Tallin Street public library", "The Zürich Straße café library"
-    ).replace('<meta charset="utf-8">', "")
+def test_missing_or_wrong_charset(case: str, settings: Settings, http_server: LocalServer) -> None:
+    html = (
+        article_html("library")
+        .replace("The Tallin Street public library", "The Zürich Straße café library")
+        .replace('<meta charset="utf-8">', "")
+    )
     body = html.encode("windows-1252")
     content_type = "text/html" if case == "missing" else "text/html; charset=utf-8"
     http_server.route("/news/library", Response(200, body, content_type=content_type))
-    store, _report, count = _ingest_twice(settings, http_server.url("/news/library"),
-                                          SourceKind.PAGE)
+    store, _report, count = _ingest_twice(
+        settings, http_server.url("/news/library"), SourceKind.PAGE
+    )
     article = store.find_article(http_server.url("/news/library"))
     assert count == 1 and article is not None
     assert "Zürich Straße café" in article.text
     store.close()
 
 
-def test_private_address_is_refused_without_a_request(settings: Settings,
-                                                      http_server: LocalServer,
-                                                      tmp_path: Path) -> None:
+def test_private_address_is_refused_without_a_request(
+    settings: Settings, http_server: LocalServer, tmp_path: Path
+) -> None:
     http_server.route("/news/bridge", body=article_html("bridge").encode())
     listing = tmp_path / "urls.txt"
-    listing.write_text(f"{http_server.url('/news/bridge')}\nhttp://[::ffff:127.0.0.1]:"
-                       f"{http_server.port}/news/bridge\n", encoding="utf-8")
+    listing.write_text(
+        f"{http_server.url('/news/bridge')}\nhttp://[::ffff:127.0.0.1]:"
+        f"{http_server.port}/news/bridge\n",
+        encoding="utf-8",
+    )
     guarded = settings.replace(allow_private_networks=False)
     store, report, count = _ingest_twice(guarded, str(listing), SourceKind.URLS)
     assert count == 0 and report.sources[0].failed["blocked_address"] == 2
@@ -190,8 +204,7 @@ def test_private_address_is_refused_without_a_request(settings: Settings,
     store.close()
 
 
-def test_truncated_warc_keeps_what_came_before_the_cut(settings: Settings,
-                                                       tmp_path: Path) -> None:
+def test_truncated_warc_keeps_what_came_before_the_cut(settings: Settings, tmp_path: Path) -> None:
     from io import BytesIO
 
     from warcio.statusandheaders import StatusAndHeaders
@@ -202,24 +215,34 @@ def test_truncated_warc_keeps_what_came_before_the_cut(settings: Settings,
         writer = WARCWriter(out, gzip=False)
         for slug in STORIES:
             body = article_html(slug).encode()
-            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")],
-                                       protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(
-                f"https://courier.example/{slug}", "response", payload=BytesIO(body),
-                length=len(body), http_headers=headers))
+            headers = StatusAndHeaders(
+                "200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1"
+            )
+            writer.write_record(
+                writer.create_warc_record(
+                    f"https://courier.example/{slug}",
+                    "response",
+                    payload=BytesIO(body),
+                    length=len(body),
+                    http_headers=headers,
+                )
+            )
     raw = whole.read_bytes()
     cut = tmp_path / "cut.warc.gz"
     cut.write_bytes(gzip.compress(raw[: len(raw) - 700]))
     store, report, count = _ingest_twice(settings, str(cut), SourceKind.WARC)
     assert count == 2 and report.sources[0].error is None
-    assert report.sources[0].skipped["truncated"] + report.sources[0].skipped.get(
-        "corrupt", 0) + report.sources[0].skipped.get("corrupt_record", 0) >= 1
+    assert (
+        report.sources[0].skipped["truncated"]
+        + report.sources[0].skipped.get("corrupt", 0)
+        + report.sources[0].skipped.get("corrupt_record", 0)
+        >= 1
+    )
     assert any(e.error.stage for e in store.item_errors())  # the damage is on record
     store.close()
 
 
-def test_hostile_html_does_not_stop_the_run(settings: Settings,
-                                           http_server: LocalServer) -> None:
+def test_hostile_html_does_not_stop_the_run(settings: Settings, http_server: LocalServer) -> None:
     deep = "<div>" * 20_000 + "text" + "</div>" * 20_000
     http_server.route("/bad/deep", body=f"<html><body>{deep}</body></html>".encode())
     feed = _feed_with(http_server, "/bad/deep")

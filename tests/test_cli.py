@@ -75,8 +75,9 @@ def test_ingest_feed_then_articles_list_and_show(
     for slug in STORIES:
         http_server.route(f"/news/{slug}", body=article_html(slug).encode())
     items = [(f"/news/{slug}", STORIES[slug][0]) for slug in STORIES]
-    http_server.route("/feed.xml", body=rss(http_server.base, items).encode(),
-                      content_type="application/rss+xml")
+    http_server.route(
+        "/feed.xml", body=rss(http_server.base, items).encode(), content_type="application/rss+xml"
+    )
     run(env, "sources", "add", http_server.url("/feed.xml"))
     code, out = run(env, "ingest")
     assert code == 0 and "3 new" in out

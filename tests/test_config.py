@@ -80,6 +80,18 @@ def test_every_setting_is_documented_in_the_readme() -> None:
 
 def test_public_api_all_is_complete() -> None:
     public = {n for n in dir(primenews) if not n.startswith("_") and n not in {"annotations"}}
-    modules = {"cli", "config", "errors", "models", "store", "dedupe", "pipeline", "fetch",
-               "extract", "sources", "newswire", "logging"}
+    modules = {
+        "cli",
+        "config",
+        "errors",
+        "models",
+        "store",
+        "dedupe",
+        "pipeline",
+        "fetch",
+        "extract",
+        "sources",
+        "newswire",
+        "logging",
+    }
     assert public - modules <= set(primenews.__all__)

@@ -62,7 +62,9 @@ def test_feed_ingest_stores_articles_and_records_refusals(
         assert len(store.fetch_log(source_id=source.id)) >= 6
 
 
-def test_rerun_adds_nothing_and_fetches_nothing(settings: Settings, http_server: LocalServer) -> None:
+def test_rerun_adds_nothing_and_fetches_nothing(
+    settings: Settings, http_server: LocalServer
+) -> None:
     feed_url = _serve_site(http_server, with_etag=False)
     with _store(settings) as store:
         source, _ = store.add_source(SourceKind.FEED, feed_url)
@@ -102,8 +104,9 @@ def test_changed_article_is_revised_and_old_text_kept(
         # a PAGE source whose URL is known is not fetched again; a feed saying it was
         # updated is what triggers a re-fetch
         feed = rss(http_server.base, [("/news/bridge", "Bridge")]).replace(
-            "</pubDate>", "</pubDate><atom:updated xmlns:atom='http://www.w3.org/2005/Atom'>"
-            "2099-01-01T00:00:00Z</atom:updated>"
+            "</pubDate>",
+            "</pubDate><atom:updated xmlns:atom='http://www.w3.org/2005/Atom'>"
+            "2099-01-01T00:00:00Z</atom:updated>",
         )
         http_server.route("/feed.xml", body=feed.encode(), content_type="application/rss+xml")
         source, _ = store.add_source(SourceKind.FEED, http_server.url("/feed.xml"))
@@ -120,8 +123,9 @@ def test_broken_and_dead_sources_are_recorded_and_the_run_goes_on(
     settings: Settings, http_server: LocalServer
 ) -> None:
     feed_url = _serve_site(http_server)
-    broken = http_server.route("/broken.xml", body=b"<rss><channel><item><title>cut",
-                               content_type="application/rss+xml")
+    broken = http_server.route(
+        "/broken.xml", body=b"<rss><channel><item><title>cut", content_type="application/rss+xml"
+    )
     with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))
         dead = f"http://127.0.0.1:{sock.getsockname()[1]}/feed.xml"
@@ -144,9 +148,15 @@ def test_jsonl_import_keeps_extra_fields_and_reruns_add_nothing(
 ) -> None:
     path = tmp_path / "corpus.jsonl"
     records = [
-        {"url": f"urn:test:{i}", "title": STORIES[slug][0], "text": "\n\n".join(STORIES[slug][1]),
-         "published_at": "2026-03-02T10:00:00", "language": "en", "outlet": "Courier",
-         "event_id": f"ev-{slug}"}
+        {
+            "url": f"urn:test:{i}",
+            "title": STORIES[slug][0],
+            "text": "\n\n".join(STORIES[slug][1]),
+            "published_at": "2026-03-02T10:00:00",
+            "language": "en",
+            "outlet": "Courier",
+            "event_id": f"ev-{slug}",
+        }
         for i, slug in enumerate(STORIES)
     ]
     lines = [json.dumps(r) for r in records] + ["{not json", json.dumps({"url": "urn:x"})]
@@ -186,16 +196,29 @@ def test_warc_ingest_counts_skips(settings: Settings, tmp_path: Path) -> None:
     with path.open("wb") as out:
         writer = WARCWriter(out, gzip=True)
         for slug in ("bridge", "library"):
-            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
-                                       protocol="HTTP/1.1")
+            headers = StatusAndHeaders(
+                "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+            )
             body = article_html(slug).encode()
-            writer.write_record(writer.create_warc_record(
-                f"https://courier.example/news/{slug}", "response",
-                payload=BytesIO(body), length=len(body), http_headers=headers))
+            writer.write_record(
+                writer.create_warc_record(
+                    f"https://courier.example/news/{slug}",
+                    "response",
+                    payload=BytesIO(body),
+                    length=len(body),
+                    http_headers=headers,
+                )
+            )
         image = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record(
-            "https://courier.example/logo.png", "response", payload=BytesIO(b"\x89PNG...."),
-            length=8, http_headers=image))
+        writer.write_record(
+            writer.create_warc_record(
+                "https://courier.example/logo.png",
+                "response",
+                payload=BytesIO(b"\x89PNG...."),
+                length=8,
+                http_headers=image,
+            )
+        )
     with _store(settings) as store:
         source, _ = store.add_source(SourceKind.WARC, str(path), enabled=False)
         report = ingest(settings, store, [source])
@@ -204,19 +227,32 @@ def test_warc_ingest_counts_skips(settings: Settings, tmp_path: Path) -> None:
         assert store.find_article("https://courier.example/news/library") is not None
 
 
-def test_sitemap_index_and_url_list(settings: Settings, http_server: LocalServer, tmp_path: Path) -> None:
+def test_sitemap_index_and_url_list(
+    settings: Settings, http_server: LocalServer, tmp_path: Path
+) -> None:
     for slug in STORIES:
         http_server.route(f"/news/{slug}", body=article_html(slug).encode())
-    child = http_server.route("/sitemap-news.xml", content_type="application/xml", body=(
-        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-        f"<url><loc>{http_server.url('/news/bridge')}</loc></url>"
-        f"<url><loc>{http_server.url('/news/ferry')}</loc></url></urlset>").encode())
-    index = http_server.route("/sitemap.xml", content_type="application/xml", body=(
-        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-        f"<sitemap><loc>{child}</loc></sitemap></sitemapindex>").encode())
+    child = http_server.route(
+        "/sitemap-news.xml",
+        content_type="application/xml",
+        body=(
+            '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<url><loc>{http_server.url('/news/bridge')}</loc></url>"
+            f"<url><loc>{http_server.url('/news/ferry')}</loc></url></urlset>"
+        ).encode(),
+    )
+    index = http_server.route(
+        "/sitemap.xml",
+        content_type="application/xml",
+        body=(
+            '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<sitemap><loc>{child}</loc></sitemap></sitemapindex>"
+        ).encode(),
+    )
     url_list = tmp_path / "urls.txt"
-    url_list.write_text(f"# list\n{http_server.url('/news/library')}\nnot a url\n",
-                        encoding="utf-8")
+    url_list.write_text(
+        f"# list\n{http_server.url('/news/library')}\nnot a url\n", encoding="utf-8"
+    )
     with _store(settings) as store:
         sitemap, _ = store.add_source(SourceKind.SITEMAP, index)
         urls, _ = store.add_source(SourceKind.URLS, str(url_list), enabled=False)

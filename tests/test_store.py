@@ -109,8 +109,12 @@ def test_save_new_unchanged_revised(fresh_store: Store) -> None:
 
 def test_aliases_prevent_duplicates(fresh_store: Store) -> None:
     saved = fresh_store.save_article(
-        _record("https://a.example/story?utm_source=x", "text", canonical="https://a.example/story",
-                aliases=["https://feeds.example/item/9"])
+        _record(
+            "https://a.example/story?utm_source=x",
+            "text",
+            canonical="https://a.example/story",
+            aliases=["https://feeds.example/item/9"],
+        )
     )
     assert fresh_store.known_urls(
         ["https://feeds.example/item/9", "https://a.example/story", "https://new.example/"]
@@ -162,7 +166,9 @@ def test_item_errors_are_counted_not_duplicated(fresh_store: Store) -> None:
     source, _ = fresh_store.add_source(SourceKind.FEED, "https://example.org/feed.xml")
     for _ in range(3):
         fresh_store.record_item_error(
-            ItemError("fetch", "http_404", "HTTP 404", url="https://a.example/x", source_id=source.id)
+            ItemError(
+                "fetch", "http_404", "HTTP 404", url="https://a.example/x", source_id=source.id
+            )
         )
     errors = fresh_store.item_errors(source_id=source.id)
     assert len(errors) == 1 and errors[0].occurrences == 3
@@ -175,7 +181,11 @@ def test_item_errors_are_counted_not_duplicated(fresh_store: Store) -> None:
 
 def test_fetch_log(fresh_store: Store) -> None:
     entry = FetchLogEntry(
-        url="https://a.example/", started_at=utcnow(), duration_ms=12, outcome="ok", status=200,
+        url="https://a.example/",
+        started_at=utcnow(),
+        duration_ms=12,
+        outcome="ok",
+        status=200,
         bytes=1234,
     )
     assert fresh_store.log_fetches([entry, entry]) == 2

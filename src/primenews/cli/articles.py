@@ -29,8 +29,12 @@ def list_articles(
         table.add_column(column, overflow="fold")
     for a in articles:
         table.add_row(
-            str(a.id), a.published_at.strftime("%Y-%m-%d %H:%M") if a.published_at else "",
-            a.outlet or "", a.language or "", (a.title or "")[:90], str(len(a.text.split())),
+            str(a.id),
+            a.published_at.strftime("%Y-%m-%d %H:%M") if a.published_at else "",
+            a.outlet or "",
+            a.language or "",
+            (a.title or "")[:90],
+            str(len(a.text.split())),
         )
     console.print(table)
 
@@ -51,28 +55,48 @@ def show_article(
         raise typer.Exit(1)
     if as_json:
         data = {
-            "id": article.id, "url": article.url, "canonical_url": article.canonical_url,
-            "title": article.title, "authors": list(article.authors),
+            "id": article.id,
+            "url": article.url,
+            "canonical_url": article.canonical_url,
+            "title": article.title,
+            "authors": list(article.authors),
             "published_at": article.published_at.isoformat() if article.published_at else None,
             "fetched_at": article.fetched_at.isoformat() if article.fetched_at else None,
-            "language": article.language, "site_name": article.site_name,
-            "outlet": article.outlet, "lead_image": article.lead_image,
-            "source_id": article.source_id, "quality": article.quality,
-            "revision": article.revision, "content_hash": article.content_hash,
-            "extra": article.extra, "text": article.text,
-            "revisions": [{"revision": r.revision, "replaced_at": r.replaced_at.isoformat(),
-                           "title": r.title, "text": r.text} for r in revisions],
+            "language": article.language,
+            "site_name": article.site_name,
+            "outlet": article.outlet,
+            "lead_image": article.lead_image,
+            "source_id": article.source_id,
+            "quality": article.quality,
+            "revision": article.revision,
+            "content_hash": article.content_hash,
+            "extra": article.extra,
+            "text": article.text,
+            "revisions": [
+                {
+                    "revision": r.revision,
+                    "replaced_at": r.replaced_at.isoformat(),
+                    "title": r.title,
+                    "text": r.text,
+                }
+                for r in revisions
+            ],
         }
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     console.rule(f"article {article.id}")
     console.print(f"[bold]{article.title or '(no title)'}[/bold]")
     facts = [
-        ("url", article.url), ("canonical", article.canonical_url),
-        ("outlet", article.outlet), ("authors", ", ".join(article.authors)),
-        ("published", article.published_at), ("fetched", article.fetched_at),
-        ("language", article.language), ("lead image", article.lead_image),
-        ("quality", f"{article.quality:.2f}"), ("revision", article.revision),
+        ("url", article.url),
+        ("canonical", article.canonical_url),
+        ("outlet", article.outlet),
+        ("authors", ", ".join(article.authors)),
+        ("published", article.published_at),
+        ("fetched", article.fetched_at),
+        ("language", article.language),
+        ("lead image", article.lead_image),
+        ("quality", f"{article.quality:.2f}"),
+        ("revision", article.revision),
     ]
     for label, value in facts:
         if value:

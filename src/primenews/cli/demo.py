@@ -32,8 +32,10 @@ def demo_command(
     try:
         server = NewswireServer("127.0.0.1", port)
     except OSError as exc:
-        err_console.print(f"[red]cannot serve the newswire on 127.0.0.1:{port}:[/red] {exc}; "
-                          "pick another with --port")
+        err_console.print(
+            f"[red]cannot serve the newswire on 127.0.0.1:{port}:[/red] {exc}; "
+            "pick another with --port"
+        )
         raise typer.Exit(1) from exc
     with server, open_cli_store(settings) as store:
         wire = server.newswire

@@ -14,27 +14,40 @@ from primenews.pipeline import ingest
 from primenews.store import Store
 
 
-
 def ingest_command(
     ctx: typer.Context,
     source: Annotated[int | None, typer.Option("--source", help="Ingest this source now.")] = None,
-    warc: Annotated[Path | None, typer.Option("--warc", help="A WARC or WARC.gz file.",
-                                              exists=True, resolve_path=True)] = None,
-    html: Annotated[Path | None, typer.Option("--html", help="An HTML file or folder.",
-                                              exists=True, resolve_path=True)] = None,
-    urls: Annotated[Path | None, typer.Option("--urls", help="A file of URLs, one a line.",
-                                              exists=True, resolve_path=True)] = None,
-    jsonl: Annotated[Path | None, typer.Option("--jsonl", help="JSON Lines of articles.",
-                                               exists=True, resolve_path=True)] = None,
+    warc: Annotated[
+        Path | None,
+        typer.Option("--warc", help="A WARC or WARC.gz file.", exists=True, resolve_path=True),
+    ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option("--html", help="An HTML file or folder.", exists=True, resolve_path=True),
+    ] = None,
+    urls: Annotated[
+        Path | None,
+        typer.Option("--urls", help="A file of URLs, one a line.", exists=True, resolve_path=True),
+    ] = None,
+    jsonl: Annotated[
+        Path | None,
+        typer.Option("--jsonl", help="JSON Lines of articles.", exists=True, resolve_path=True),
+    ] = None,
 ) -> None:
     """Ingest every due source, or only what the options name."""
     app_ctx: AppContext = ctx.obj
     settings = app_ctx.settings
     with open_cli_store(settings) as store:
-        chosen = _chosen_sources(store, source, {
-            SourceKind.WARC: warc, SourceKind.HTML: html, SourceKind.URLS: urls,
-            SourceKind.JSONL: jsonl,
-        })
+        chosen = _chosen_sources(
+            store,
+            source,
+            {
+                SourceKind.WARC: warc,
+                SourceKind.HTML: html,
+                SourceKind.URLS: urls,
+                SourceKind.JSONL: jsonl,
+            },
+        )
         if not chosen:
             console.print("no source is due; add one with `primenews sources add`")
             return

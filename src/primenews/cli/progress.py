@@ -27,8 +27,12 @@ class IngestProgress:
 
     def __init__(self) -> None:
         self._progress = Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), console=console, transient=False,
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
         )
         self._tasks: dict[int, TaskID] = {}
         self._lock = threading.Lock()
@@ -37,8 +41,9 @@ class IngestProgress:
         self._progress.start()
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self._progress.stop()
 
     def source_started(self, source: Source) -> None:
@@ -59,16 +64,36 @@ class IngestProgress:
 
 
 def ingest_table(report: IngestReport) -> Table:
-    table = Table(title=f"ingest: {report.new} new, {report.revised} revised articles "
-                        f"in {report.seconds:.1f}s")
-    for column in ("source", "kind", "found", "known", "fetched", "new", "revised", "unchanged",
-                   "refused", "failed", "error"):
+    table = Table(
+        title=f"ingest: {report.new} new, {report.revised} revised articles "
+        f"in {report.seconds:.1f}s"
+    )
+    for column in (
+        "source",
+        "kind",
+        "found",
+        "known",
+        "fetched",
+        "new",
+        "revised",
+        "unchanged",
+        "refused",
+        "failed",
+        "error",
+    ):
         table.add_column(column, overflow="fold")
     for r in report.sources:
         table.add_row(
-            f"{r.source_id}: {r.title or r.url}", r.kind, str(r.found), str(r.skipped_known),
-            "304" if r.not_modified else str(r.fetched), str(r.new), str(r.revised),
-            str(r.unchanged), _counts(r.refused), _counts(r.failed + r.skipped),
+            f"{r.source_id}: {r.title or r.url}",
+            r.kind,
+            str(r.found),
+            str(r.skipped_known),
+            "304" if r.not_modified else str(r.fetched),
+            str(r.new),
+            str(r.revised),
+            str(r.unchanged),
+            _counts(r.refused),
+            _counts(r.failed + r.skipped),
             (r.error or "")[:90],
         )
     return table

@@ -13,11 +13,18 @@ from primenews.errors import SourceError
 from primenews.models import SourceKind
 from primenews.sources import read_opml, write_opml
 
-app = typer.Typer(help="Manage sources: feeds, sitemaps, URL lists, local files.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Manage sources: feeds, sitemaps, URL lists, local files.", no_args_is_help=True
+)
 
-_LOCAL_KINDS = {".warc": SourceKind.WARC, ".gz": SourceKind.WARC, ".jsonl": SourceKind.JSONL,
-                ".html": SourceKind.HTML, ".htm": SourceKind.HTML, ".txt": SourceKind.URLS}
+_LOCAL_KINDS = {
+    ".warc": SourceKind.WARC,
+    ".gz": SourceKind.WARC,
+    ".jsonl": SourceKind.JSONL,
+    ".html": SourceKind.HTML,
+    ".htm": SourceKind.HTML,
+    ".txt": SourceKind.URLS,
+}
 
 
 def guess_kind(location: str) -> SourceKind:
@@ -67,14 +74,29 @@ def list_sources(ctx: typer.Context) -> None:
     with open_cli_store(app_ctx.settings) as store:
         rows = [(s, store.count_articles(source_id=s.id)) for s in store.list_sources()]
     table = Table(title=f"{len(rows)} sources")
-    for column in ("id", "kind", "url", "title", "articles", "last success", "failures",
-                   "last error", "next check"):
+    for column in (
+        "id",
+        "kind",
+        "url",
+        "title",
+        "articles",
+        "last success",
+        "failures",
+        "last error",
+        "next check",
+    ):
         table.add_column(column, overflow="fold")
     for s, count in rows:
         table.add_row(
-            str(s.id), str(s.kind), s.url, s.title or "", str(count),
-            _when(s.last_success_at), str(s.consecutive_failures),
-            (s.last_error or "")[:80], _when(s.next_check_at) if s.enabled else "manual",
+            str(s.id),
+            str(s.kind),
+            s.url,
+            s.title or "",
+            str(count),
+            _when(s.last_success_at),
+            str(s.consecutive_failures),
+            (s.last_error or "")[:80],
+            _when(s.next_check_at) if s.enabled else "manual",
         )
     console.print(table)
 
@@ -95,8 +117,9 @@ def remove_source(
 @app.command("import-opml")
 def import_opml(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="An OPML file of feeds.", exists=True,
-                                         dir_okay=False)],
+    path: Annotated[
+        Path, typer.Argument(help="An OPML file of feeds.", exists=True, dir_okay=False)
+    ],
 ) -> None:
     """Add every feed listed in an OPML file."""
     app_ctx: AppContext = ctx.obj
@@ -112,15 +135,17 @@ def import_opml(
                 outline.kind, outline.url, title=outline.title, site_url=outline.site_url
             )
             added += int(new)
-    console.print(f"{len(outlines)} feeds in {path}: {added} added, "
-                  f"{len(outlines) - added} already present")
+    console.print(
+        f"{len(outlines)} feeds in {path}: {added} added, {len(outlines) - added} already present"
+    )
 
 
 @app.command("export-opml")
 def export_opml(
     ctx: typer.Context,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default stdout).")]
-    = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File (default stdout).")
+    ] = None,
 ) -> None:
     """Write the feed sources as OPML."""
     app_ctx: AppContext = ctx.obj

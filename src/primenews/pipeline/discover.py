@@ -50,11 +50,15 @@ async def discover_links(fetcher: Fetcher, source: Source, settings: Settings) -
         found = _url_list(page.body.decode("utf-8", errors="replace"), source)
     elif source.kind is SourceKind.FEED:
         feed = read_feed(
-            page.body, url=page.url, source_id=source.id,
-            max_items=settings.max_items_per_source, content_type=page.content_type,
+            page.body,
+            url=page.url,
+            source_id=source.id,
+            max_items=settings.max_items_per_source,
+            content_type=page.content_type,
         )
-        found = Discovery(list(feed.links), list(feed.errors), title=feed.title,
-                          site_url=feed.site_url)
+        found = Discovery(
+            list(feed.links), list(feed.errors), title=feed.title, site_url=feed.site_url
+        )
         _note_truncated(found, source, feed.truncated, settings)
     else:
         found = await _sitemaps(fetcher, source, page.body, page.url, settings)
@@ -74,14 +78,17 @@ async def _sitemaps(
             try:
                 page = await fetcher.fetch(sitemap_url, source_id=source.id)
             except FetchError as exc:
-                found.errors.append(ItemError("source", "sitemap_unreachable", str(exc),
-                                              sitemap_url, source.id))
+                found.errors.append(
+                    ItemError("source", "sitemap_unreachable", str(exc), sitemap_url, source.id)
+                )
                 continue
             if page is None:
                 continue
             sitemap_body = page.body
         result = read_sitemap(
-            sitemap_body, url=sitemap_url, source_id=source.id,
+            sitemap_body,
+            url=sitemap_url,
+            source_id=source.id,
             max_items=settings.max_items_per_source,
         )
         found.links.extend(result.links)
@@ -89,12 +96,16 @@ async def _sitemaps(
         _note_truncated(found, source, result.truncated, settings)
         for child in result.sitemaps:
             if depth + 1 > _MAX_SITEMAP_DEPTH or followed >= _MAX_CHILD_SITEMAPS:
-                found.errors.append(ItemError(
-                    "source", "sitemap_limit",
-                    f"sitemap {child} not followed: more than {_MAX_CHILD_SITEMAPS} child "
-                    f"sitemaps or deeper than {_MAX_SITEMAP_DEPTH} levels",
-                    child, source.id,
-                ))
+                found.errors.append(
+                    ItemError(
+                        "source",
+                        "sitemap_limit",
+                        f"sitemap {child} not followed: more than {_MAX_CHILD_SITEMAPS} child "
+                        f"sitemaps or deeper than {_MAX_SITEMAP_DEPTH} levels",
+                        child,
+                        source.id,
+                    )
+                )
                 continue
             followed += 1
             queue.append((child, None, depth + 1))
@@ -120,9 +131,13 @@ def _read_local_text(location: str) -> str:
 
 def _note_truncated(found: Discovery, source: Source, count: int, settings: Settings) -> None:
     if count > 0:
-        found.errors.append(ItemError(
-            "source", "truncated",
-            f"{source.url} listed {count} more items than max_items_per_source="
-            f"{settings.max_items_per_source}; they were not taken this time",
-            source.url, source.id,
-        ))
+        found.errors.append(
+            ItemError(
+                "source",
+                "truncated",
+                f"{source.url} listed {count} more items than max_items_per_source="
+                f"{settings.max_items_per_source}; they were not taken this time",
+                source.url,
+                source.id,
+            )
+        )

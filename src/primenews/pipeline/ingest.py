@@ -106,18 +106,26 @@ class Ingestor:
                 validators = await asyncio.to_thread(self._ingest_local, source, report)
         except PrimeNewsError as exc:
             report.error = f"{type(exc).__name__}: {exc}"
-            logger.warning("source %s failed: %s", source.id, report.error,
-                           extra={"source_id": source.id, "stage": "source"})
+            logger.warning(
+                "source %s failed: %s",
+                source.id,
+                report.error,
+                extra={"source_id": source.id, "stage": "source"},
+            )
             self.store.record_source_failure(
-                source.id, report.error, check_interval=self.settings.check_interval,
+                source.id,
+                report.error,
+                check_interval=self.settings.check_interval,
                 max_interval=self.settings.max_check_interval,
             )
         else:
             self.store.record_source_success(
                 source.id,
                 next_check_at=utcnow() + timedelta(seconds=self.settings.check_interval),
-                etag=validators.etag, last_modified=validators.last_modified,
-                title=validators.title, site_url=validators.site_url,
+                etag=validators.etag,
+                last_modified=validators.last_modified,
+                title=validators.title,
+                site_url=validators.site_url,
             )
         finally:
             self._flush_fetch_log()
@@ -141,19 +149,18 @@ class Ingestor:
         await asyncio.gather(*(self._ingest_link(fetcher, source, link, report) for link in links))
         return _Validators(found.etag, found.last_modified, found.title, found.site_url)
 
-    def _links_to_fetch(self, source: Source, links: list[Link], report: SourceReport) -> list[Link]:
+    def _links_to_fetch(
+        self, source: Source, links: list[Link], report: SourceReport
+    ) -> list[Link]:
         unique = list({canonicalize_url(link.url): link for link in links}.items())
         report.found = len(unique)
         urls = [u for c, link in unique for u in (c, link.url)]
         known = self.store.known_urls(urls)
-        refused = self.store.refused_urls(
-            urls, stages=("gate",), reasons=PERMANENT_FETCH_REASONS
-        )
+        refused = self.store.refused_urls(urls, stages=("gate",), reasons=PERMANENT_FETCH_REASONS)
         wanted: list[Link] = []
         for canonical, link in unique:
-            if canonical in refused or link.url in refused:
-                report.skipped_known += 1
-            elif (canonical in known or link.url in known) and not self._updated(link):
+            seen = canonical in known or link.url in known
+            if canonical in refused or link.url in refused or (seen and not self._updated(link)):
                 report.skipped_known += 1
             else:
                 wanted.append(link)
@@ -164,8 +171,10 @@ class Ingestor:
         if link.updated_at is None:
             return False
         stored = self.store.find_article(link.url)
-        return stored is not None and stored.fetched_at is not None and (
-            link.updated_at > stored.fetched_at
+        return (
+            stored is not None
+            and stored.fetched_at is not None
+            and (link.updated_at > stored.fetched_at)
         )
 
     async def _ingest_link(
@@ -252,9 +261,14 @@ class Ingestor:
         if article.outlet is None:
             outlet = article.site_name or source.title or _host(article.url)
             article = dataclasses.replace(article, outlet=outlet)
-        aliases = tuple(u for u in (
-            page.requested_url if page else None, page.link.url if page and page.link else None,
-        ) if u)
+        aliases = tuple(
+            u
+            for u in (
+                page.requested_url if page else None,
+                page.link.url if page and page.link else None,
+            )
+            if u
+        )
         record = ArticleRecord(
             article=article,
             canonical_url=choose_canonical(article.url, article.canonical_url),
@@ -267,8 +281,13 @@ class Ingestor:
         report.saved[str(result.outcome)] += 1
 
     def _record(self, error: ItemError) -> None:
-        logger.info("%s refused %s: %s", error.stage, error.url, error.message,
-                    extra={"source_id": error.source_id, "stage": error.stage})
+        logger.info(
+            "%s refused %s: %s",
+            error.stage,
+            error.url,
+            error.message,
+            extra={"source_id": error.source_id, "stage": error.stage},
+        )
         self.store.record_item_error(error)
 
     def _flush_fetch_log(self) -> None:
@@ -300,7 +319,9 @@ def _host(url: str) -> str:
 
 
 def ingest(
-    settings: Settings, store: Store, sources: Iterable[Source],
+    settings: Settings,
+    store: Store,
+    sources: Iterable[Source],
     observer: IngestObserver | None = None,
 ) -> IngestReport:
     """Run the ingest stage to completion (its own event loop)."""
