@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from primenews import __version__
-from primenews.cli import articles, config_cmd, demo, extract, ingest, sources
+from primenews.cli import articles, config_cmd, demo, extract, ingest, sources, stories
 from primenews.cli.context import AppContext, console
 from primenews.config import load_settings
 from primenews.errors import ConfigError
@@ -21,16 +21,18 @@ __all__ = ["app", "main"]
 
 app = typer.Typer(
     name="primenews",
-    help="PrimeNews: a self-hosted AI newsroom. Ingest outlets, store clean articles.",
+    help="PrimeNews: a self-hosted AI newsroom. Ingest outlets, group reports into stories.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 app.add_typer(sources.app, name="sources")
 app.add_typer(articles.app, name="articles")
+app.add_typer(stories.app, name="stories")
 app.command("config")(config_cmd.show_config)
 app.command("ingest")(ingest.ingest_command)
 app.command("extract")(extract.extract_command)
+app.command("cluster")(stories.cluster_command)
 app.command("demo")(demo.demo_command)
 
 

@@ -1,4 +1,5 @@
-"""``primenews demo``: serve the fictional sample newswire on 127.0.0.1 and ingest it over HTTP.
+"""``primenews demo``: serve the fictional sample newswire on 127.0.0.1, ingest it over HTTP,
+and group the reports into stories.
 
 The demo is the one place (besides tests) that turns ``allow_private_networks`` on: its
 outlets live on loopback. A fixed port keeps the source URLs stable, so running the demo
@@ -14,6 +15,7 @@ import typer
 
 from primenews.cli.context import AppContext, console, err_console, open_cli_store
 from primenews.cli.progress import IngestProgress, ingest_table
+from primenews.cli.stories import open_embedder, run_stories
 from primenews.models import SourceKind
 from primenews.newswire import NewswireServer
 from primenews.pipeline import ingest
@@ -50,9 +52,10 @@ def demo_command(
         with IngestProgress() as progress:
             report = ingest(settings, store, sources, observer=progress)
         console.print(ingest_table(report))
+        run_stories(settings, store, open_embedder(settings))
         console.print(
-            f"{store.count_articles()} articles stored. Next: `primenews articles list`, "
-            "`primenews sources list`."
+            f"{store.count_articles()} articles in {store.count_stories()} stories. Next: "
+            "`primenews stories list`, `primenews articles list`, `primenews sources list`."
         )
         if serve:
             console.print(f"serving {server.base_url} until Ctrl-C")
