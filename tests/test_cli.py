@@ -149,3 +149,45 @@ def test_demo_serves_and_ingests_the_sample_newswire(env: dict[str, str]) -> Non
     store = open_store(env["PRIMENEWS_DATABASE_URL"])
     assert store.count_articles() == first  # re-running adds nothing
     store.close()
+
+
+def test_jsonl_then_cluster_then_export(env: dict[str, str], tmp_path: Path) -> None:
+    env = {**env, "PRIMENEWS_EMBEDDING_MODEL": "hashing"}
+    corpus = tmp_path / "corpus.jsonl"
+    records = []
+    for i, slug in enumerate(STORIES):
+        headline, paragraphs = STORIES[slug]
+        for outlet in ("Courier", "Gazette"):
+            records.append(
+                {
+                    "url": f"urn:test:{slug}:{outlet}",
+                    "title": headline,
+                    "text": "\n\n".join(paragraphs),
+                    "outlet": outlet,
+                    "published_at": f"2026-03-0{i + 1}T0{len(outlet) % 9}:00:00Z",
+                    "event_id": slug,
+                }
+            )
+    corpus.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    code, out = run(env, "ingest", "--jsonl", str(corpus))
+    assert code == 0 and "6 new" in out
+    code, out = run(env, "cluster")
+    assert code == 0 and "6 placed" in out
+    code, out = run(env, "cluster")
+    assert code == 0 and "0 placed" in out  # idempotent
+    code, out = run(env, "stories", "export", "--format", "jsonl")
+    lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    assert code == 0 and len(lines) == 6
+    by_url = {line["url"]: line for line in lines}
+    for slug in STORIES:  # each event one story; the second outlet's identical text is a copy
+        first, second = by_url[f"urn:test:{slug}:Courier"], by_url[f"urn:test:{slug}:Gazette"]
+        assert first["story_id"] == second["story_id"] is not None
+        assert {first["copy_of"], second["copy_of"]} - {None} <= {first["url"], second["url"]}
+    assert len({line["story_id"] for line in lines}) == 3
+    code, out = run(env, "stories", "list")
+    assert code == 0 and "3 of 3 stories" in out
+    story = lines[0]["story_id"]
+    code, out = run(env, "stories", "show", str(story))
+    assert code == 0 and "Courier" in out and "Gazette" in out
+    code, out = run(env, "stories", "show", "9999")
+    assert code == 1
