@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import html
-import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from primenews.config import Settings
-from primenews.errors import ExtractError, SkipArticle
-from primenews.extract import (
-    ExtractOptions,
-    article_record,
-    extract_article,
-    extract_html,
-    extract_paths,
-)
+from primenews.errors import ExtractError
+from primenews.extract import ExtractOptions, extract_article, extract_html
 from primenews.fetch import fetch_once
 from primenews.models import Link, Page
 from tests.conftest import TEST_DATA, shared_path
@@ -139,22 +131,6 @@ def test_language_is_guessed_when_the_page_does_not_say() -> None:
     )
     article = extract_html(f"<html><body>{sentence * 3}</body></html>", None, ExtractOptions())
     assert article.language == "de"
-
-
-def test_extract_paths_walks_a_folder_and_records_errors(tmp_path: Path) -> None:
-    good = tmp_path / "pages" / "a.html"
-    good.parent.mkdir()
-    good.write_bytes((DATA / "metadata-article.html").read_bytes())
-    (tmp_path / "pages" / "b.html").write_bytes(b"%PDF-1.7 not a page")
-
-    results = list(extract_paths([tmp_path / "pages"], ExtractOptions()))
-
-    assert [Path(r.path).name for r in results] == ["a.html", "b.html"]
-    assert results[0].article is not None and results[0].error is None
-    assert isinstance(results[1].error, SkipArticle) and results[1].error.reason == "not_html"
-    record = article_record(results[0].article, results[0].path)
-    assert json.loads(json.dumps(record))["title"] == "Harbour Town Opens Floating Library"
-    assert record["input"].endswith("a.html")
 
 
 def test_script_only_page_is_a_clear_extract_error() -> None:

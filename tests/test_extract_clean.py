@@ -54,6 +54,8 @@ def test_copyright_lines_are_dropped(line: str) -> None:
         "Sign up for our newsletter to get the day's top stories in your inbox.",
         "Subscribe to the Morning Review newsletter",
         "Pick Six Newsletter",
+        "Follow the Lantern Gazette opinion desk on Facebook, Twitter and Instagram.",
+        "Subscribe to Harbour Weekly on YouTube for more local news:",
     ],
 )
 def test_share_follow_and_newsletter_prompts_are_dropped(line: str) -> None:
@@ -71,6 +73,9 @@ def test_share_follow_and_newsletter_prompts_are_dropped(line: str) -> None:
         "Write to Al Root at al.root@paper.example",
         "This copy is for your personal, non-commercial use only.",
         "If you buy something through this post, we may get a share of the sale.",
+        "Reading time: 4 minutes",
+        "Tempo de leitura: 2 minutos",
+        "6 min read",
     ],
 )
 def test_comment_prompts_and_ad_labels_are_dropped(line: str) -> None:
@@ -86,6 +91,42 @@ def test_related_posts_heading_and_its_headline_list_are_dropped() -> None:
         "The debate continues next month, when engineers present the final design.",
     ]
     assert clean_paragraphs(paragraphs) == [ARTICLE, paragraphs[-1]]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["DON'T MISS", "Popular on Harbour Weekly", "Most read in world news", "Explore further"],
+)
+def test_more_related_headings_drop_the_headline_list_after_them(heading: str) -> None:
+    paragraphs = [ARTICLE, heading, "Harbour wall plans go on show at the town hall"]
+    assert clean_paragraphs(paragraphs) == [ARTICLE]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Updated at 1:23 p.m.",
+        "UPDATED: Tue., Nov. 19, 2019",
+        "November 20, 2019 - 11:28 AMT",
+        "sexta-feira, 22 de outubro de 2010 às 20:13",
+        "[Related: Harbour wall plans go on show]",
+        "(Leggi anche: Il porto chiude per lavori)",
+    ],
+)
+def test_datelines_and_bracketed_read_also_lines_are_dropped(line: str) -> None:
+    assert clean_paragraphs([ARTICLE, line]) == [ARTICLE]
+
+
+@pytest.mark.parametrize(
+    "line", ["In 2019 the wall was raised.", "| 2019 | 2020 |", "1,200", "12%"]
+)
+def test_sentences_and_numbers_with_dates_stay(line: str) -> None:
+    assert clean_paragraphs([ARTICLE, line]) == [ARTICLE, line]
+
+
+def test_click_to_tweet_suffix_is_stripped() -> None:
+    line = "Every harbour town needs a wall it can trust.Click To Tweet"
+    assert clean_paragraphs([ARTICLE, line]) == [ARTICLE, line.removesuffix("Click To Tweet")]
 
 
 def test_read_more_and_tag_lines_are_dropped() -> None:
@@ -118,6 +159,8 @@ def test_markup_artefacts_are_stripped(raw: str, clean: str) -> None:
         "Share prices fell sharply after the announcement.",
         "She said the copyright dispute had dragged on for years before the court ruled.",
         "Follow the river north for two miles and you reach the old mill.",
+        "Follow the money, she said, and you will find out who on Twitter paid for the ads.",
+        "Reading time for pupils rose to 40 minutes a day under the new plan.",
         "The related posts on the forum were removed by moderators after complaints.",
         "The code uses <config files> in the home folder.",
     ],

@@ -47,6 +47,20 @@ def test_meta_charset_is_honoured() -> None:
     assert decode_html(body, "utf-8").count("библиотека") == 6  # not valid UTF-8: meta wins
 
 
+def test_windows_1252_bytes_under_a_utf8_header_are_decoded_right() -> None:
+    body = _page(FRENCH + " Zürich Straße café").encode("windows-1252")
+    page = Page(url="https://ville.example/c", body=body, content_type="text/html; charset=utf-8")
+    assert "Zürich Straße café" in decode_html(body, "utf-8")
+    text = extract_article(page, ExtractOptions()).text
+    assert "Zürich Straße café" in text and "\ufffd" not in text
+
+
+def test_a_wrong_header_falls_back_to_the_meta_charset() -> None:
+    text = "Сегодня в городе открылась новая библиотека."
+    body = _page(text, head='<meta charset="koi8-r">', title="x").encode("koi8-r")
+    assert decode_html(body, "utf-8").count("библиотека") == 2
+
+
 def test_meta_http_equiv_charset_is_honoured() -> None:
     head = '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-15">'
     assert "€" in decode_html(_page("Prix 5 €", head=head).encode("iso-8859-15"))

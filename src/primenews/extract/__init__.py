@@ -7,14 +7,7 @@ own boilerplate cleaning, and a quality gate that refuses non-articles with a re
 
 from __future__ import annotations
 
-from .article import (
-    PathResult,
-    article_record,
-    extract_article,
-    extract_file,
-    extract_html,
-    extract_paths,
-)
+from .article import extract_article, extract_html
 from .clean import clean_paragraphs
 from .gate import check_quality, score_quality
 from .html import decode_html
@@ -25,16 +18,12 @@ from .options import ExtractOptions
 __all__ = [
     "ExtractOptions",
     "PageMetadata",
-    "PathResult",
-    "article_record",
     "check_quality",
     "clean_paragraphs",
     "decode_html",
     "detect_language",
     "extract_article",
-    "extract_file",
     "extract_html",
-    "extract_paths",
     "read_metadata",
     "score_quality",
 ]

@@ -1,25 +1,21 @@
 """Page -> ExtractedArticle: decode, parse, extract, clean, read metadata, gate.
 
 ``extract_article`` is the pipeline stage; ``extract_html`` is what the CLI and the
-benchmark call on HTML already in hand; ``extract_paths`` walks files and folders for
-``primenews extract``.
+benchmark call on HTML already in hand (files are found by ``primenews.sources``).
 """
 
 from __future__ import annotations
 
-import gzip
 import logging
 import re
 import time
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import replace
 from typing import Any
 
 import trafilatura
 from lxml import etree
 
-from primenews.errors import ExtractError, PrimeNewsError
+from primenews.errors import ExtractError
 from primenews.models import ExtractedArticle, Link, Page
 
 from .clean import clean_paragraphs, drop_title_paragraphs
@@ -30,18 +26,10 @@ from .language import detect_language
 from .metadata import PageMetadata, normalize_language, read_metadata
 from .options import ExtractOptions
 
-__all__ = [
-    "PathResult",
-    "article_record",
-    "extract_article",
-    "extract_file",
-    "extract_html",
-    "extract_paths",
-]
+__all__ = ["extract_article", "extract_html"]
 
 logger = logging.getLogger(__name__)
 
-HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _HTML_HINT = re.compile(r"<\s*(html|head|body|div|p|article|title|meta|!doctype)\b", re.IGNORECASE)
 
@@ -94,51 +82,6 @@ def extract_html(
     return article
 
 
-def extract_file(path: Path, options: ExtractOptions) -> ExtractedArticle:
-    """Extract a local HTML file (``.html.gz`` too); the URL is taken from the page if it says."""
-    body = _read_bytes(path)
-    refuse_non_html(body, str(path))
-    return extract_html(decode_html(body), None, options)
-
-
-@dataclass(frozen=True, slots=True)
-class PathResult:
-    """One input of ``primenews extract``: the article, or the error that stopped it."""
-
-    path: str
-    article: ExtractedArticle | None = None
-    error: PrimeNewsError | None = None
-
-
-def extract_paths(paths: Iterable[str | Path], options: ExtractOptions) -> Iterator[PathResult]:
-    """Extract every HTML file named or found under the folders named, in order."""
-    for path in _html_files(paths):
-        try:
-            yield PathResult(str(path), article=extract_file(path, options))
-        except PrimeNewsError as exc:
-            yield PathResult(str(path), error=exc)
-
-
-def article_record(article: ExtractedArticle, source: str | None = None) -> dict[str, Any]:
-    """A JSON-ready dict of an article (one line of ``primenews extract --json``)."""
-    record: dict[str, Any] = {"input": source} if source is not None else {}
-    record.update(
-        url=article.url or None,
-        canonical_url=article.canonical_url,
-        title=article.title,
-        authors=list(article.authors),
-        published_at=article.published_at.isoformat() if article.published_at else None,
-        updated_at=article.updated_at.isoformat() if article.updated_at else None,
-        language=article.language,
-        site_name=article.site_name,
-        lead_image=article.lead_image,
-        description=article.description,
-        quality=article.quality,
-        text=article.text,
-    )
-    return record
-
-
 def _parse(html: str, where: str) -> Any:
     if not _HTML_HINT.search(html[:100_000]):
         raise ExtractError(f"{where}: this does not look like HTML (no tags found)")
@@ -188,27 +131,3 @@ def _link_share(tree: Any, paragraphs: list[str]) -> float:
     total = sum(len(p) for p in paragraphs)
     linked = sum(len(p) for p in paragraphs if p in anchors or p.lstrip("- •") in anchors)
     return linked / total if total else 0.0
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        body = path.read_bytes()
-    except OSError as exc:
-        raise ExtractError(f"{path}: cannot read the file ({exc.strerror})") from exc
-    if path.name.endswith(".gz"):
-        try:
-            return gzip.decompress(body)
-        except (OSError, EOFError) as exc:
-            raise ExtractError(f"{path}: not a valid gzip file ({exc})") from exc
-    return body
-
-
-def _html_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    for entry in paths:
-        path = Path(entry)
-        if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(HTML_SUFFIXES)
-            )
-        else:
-            yield path

@@ -6,10 +6,14 @@ sharing is never dropped:
 
 - cookie and consent notices ("We use cookies ...", "Cookies policy."),
 - copyright lines ("Copyright ©2024 All rights reserved | ..."),
-- share / follow / newsletter prompts ("Share news", "Follow us on X", "Sign up for ..."),
-- comment prompts and advertising labels ("Leave a comment", "Advertisement"),
-- "Related posts" style headings and the run of headline links after them, and tag lists,
-- markup artefacts: a leading ">" or "&gt;", left-over tags, WordPress shortcodes.
+- share / follow / newsletter prompts ("Share news", "Follow us on X", "Sign up for ...",
+  "Subscribe to <site> on YouTube"),
+- comment prompts, advertising labels and reading times ("Leave a comment", "5 min read"),
+- "Related posts" / "Don't miss" style headings and the run of headline links after them,
+  "Read more: ..." lines (also bracketed, and in a few languages), and tag lists,
+- datelines: a short line of nothing but a date or time ("Updated: Nov. 19, 2019"),
+- markup artefacts: a leading ">" or "&gt;", left-over tags, WordPress shortcodes,
+  a "Click To Tweet" suffix.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ logger = logging.getLogger(__name__)
 SHORT = 300  # only paragraphs shorter than this can be boilerplate lines
 PROMPT = 160  # share / follow / comment prompts are shorter still
 LINK_LINE = 220  # "Read more: <headline>" lines
+DATELINE = 80  # a line of nothing but a date and time
 
 _I = re.IGNORECASE
 
@@ -36,15 +41,18 @@ _COOKIE = re.compile(
     _I,
 )
 _COPYRIGHT = re.compile(r"^\s*(©|\(c\)\s*\d{4}|copyright\b)|\ball rights reserved\b|©\s*\d{4}", _I)
-_SHARE = re.compile(
-    r"^(share|tweet|email|print|pin( it)?|whatsapp|facebook|twitter|linkedin|reddit)"
+# *_START patterns are matched at the start of the line, *_ANY ones anywhere in it
+_SHARE_START = re.compile(
+    r"(share|tweet|email|print|pin( it)?|whatsapp|facebook|twitter|linkedin|reddit)"
     r"(\s+(news|this|it|now|article|story|post|page|on \w+( \w+)?|via \w+))*[\s.:!|]*$"
-    r"|^share (this|it|on|the|with)\b.*$"
-    r"|\bshare (it|this( story| article| post)?) with (a|your) friends?\b"
-    r"|^(follow|like|join) us( on| at| in)?\b"
-    r"|^(click|tap) (here )?to share\b",
+    r"|share (this|it|on|the|with)\b"
+    r"|(follow|like|join) us( on| at| in)?\b"
+    r"|(follow|subscribe to) [\w@'’ .&-]{1,60}\b(on|to) (facebook|twitter|instagram|youtube)\b"
+    r"|subscribe to [\w@'’ .&-]{1,40}\byoutube\b"
+    r"|(click|tap) (here )?to share\b",
     _I,
 )
+_SHARE_ANY = re.compile(r"\bshare (it|this( story| article| post)?) with (a|your) friends?\b", _I)
 _NEWSLETTER = re.compile(
     r"\b(sign up|subscribe|register)\b.{0,80}\b(newsletter|inbox|updates|alerts)\b"
     r"|\b(newsletter|inbox)\b.{0,60}\b(sign up|subscribe)\b"
@@ -52,16 +60,24 @@ _NEWSLETTER = re.compile(
     r"|^get (our|the) .{0,40}newsletter\b",
     _I,
 )
-_PROMPT = re.compile(
-    r"^(\d+\s+)?comments?:?$|^(leave|post|add|write) a (comment|reply)\b"
-    r"|^tell us what you think\b|^(show|view|load|read) (all )?comments?\b"
-    r"|^(advertisement|advertising|sponsored( content)?|ad)$"
-    r"|^(story|article) continues below\b|^continue reading( below)?\b"
-    r"|^(scroll|skip) (down|to)\b|^back to top$|^(read|see) more:?$"
-    r"|\bclick(ing)? here\b|^an error (has )?occurred\b|^this (article|story) has been sent to\b"
+_PROMPT_START = re.compile(
+    r"(\d+\s+)?comments?:?$|(leave|post|add|write) a (comment|reply)\b"
+    r"|tell us what you think\b|(show|view|load|read) (all )?comments?\b"
+    r"|(advertisement|advertising|sponsored( content)?|ad)$"
+    r"|(story|article) continues below\b|continue reading( below)?\b"
+    r"|(scroll|skip) (down|to)\b|back to top$|(read|see) more:?$"
+    r"|(reading time|tempo de leitura|temps de lecture|lesezeit|tiempo de lectura)\W*\d+\s*\w*$"
+    r"|\d+\s*(min|mins|minutes?)( read)?$"
+    r"|an error (has )?occurred\b|this (article|story) has been sent to\b",
+    _I,
+)
+_PROMPT_ANY = re.compile(
+    r"\bclick(ing)? here\b"
     r"|\b(if you buy|may (earn|get|receive) a (small )?(commission|share))\b|\baffiliate links?\b",
     _I,
 )
+_NEWSLETTER_WORDS = ("sign up", "subscribe", "register", "newsletter", "inbox")
+_COPYRIGHT_WORDS = ("©", "(c)", "copyright", "rights reserved")
 _CONTACT = re.compile(
     r"\b(write to|reach(ed)?|contact|email|e-mail|tips?)\b[^@]{0,80}\b[\w.+-]+@[\w-]+\.[\w.]+", _I
 )
@@ -74,14 +90,28 @@ _RELATED = re.compile(
     r"^(related( posts| articles| stories| news| content| coverage| reading)?"
     r"|(you )?(might|may) (also )?(like|enjoy|be interested in)|read next|more (news|stories)"
     r"|recommended( for you| stories| articles)?|popular( posts| stories)?|most read"
-    r"|trending( now)?|more from [\w .'-]{1,40}|also read|see also)[\s:.]*$",
+    r"|trending( now)?|more from [\w .'-]{1,40}|also read|see also|don'?t miss|explore further"
+    r"|popular on [\w .'-]{1,30}|most read in [\w .'-]{1,30}|more great [\w .'-]{1,30} stories)"
+    r"[\s:.!]*$",
     _I,
 )
 _READ_MORE_LINE = re.compile(
-    r"^(read more|read also|also read|related|see also|see more|watch)\s*[:|»>-]"
+    r"^[\[(]?(read more|read also|also read|related|see also|see more|watch|leggi anche( su)?"
+    r"|lesen sie auch|lire aussi|leia também|lea también|lee también)\s*[:|»>-]"
     r"|^also on [\w-]+\.[a-z]{2,}\s",
     _I,
 )
+_DATE_WORDS = (
+    r"jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?"
+    r"|oct(ober)?|nov(ember)?|dec(ember)?|mon(day)?|tue(s(day)?)?|wed(nesday)?|thu(rs(day)?)?"
+    r"|fri(day)?|sat(urday)?|sun(day)?|a\.?m|p\.?m|[a-z]?[a-z]t|gmt|utc|updated|published|posted"
+    r"|last|modified|on|at|de|às|um|le|el|am|a"
+    r"|(segunda|terça|quarta|quinta|sexta)(-feira)?|sábado|domingo|janeiro|fevereiro|março|abril"
+    r"|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro"
+)
+_DATELINE = re.compile(rf"^(?:\W|\d|_|(?:{_DATE_WORDS})\b)*$", _I)
+_DATE_SIGN = re.compile(r"\b(1[89]|20)\d\d\b|\b\d{1,2}[:.h]\d\d\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
+_LETTER = re.compile(r"[^\W\d_]")
 _TAGS = re.compile(r"^(tags?|tagged( with)?|topics?|filed under|categories)\s*[:|]?\s*$", _I)
 _TAGS_INLINE = re.compile(r"^(tags?|tagged( with)?|filed under)\s*:", _I)
 _LEADING_MARK = re.compile(r"^\s*(?:>|&gt;|›|»\s)+\s*")
@@ -91,6 +121,7 @@ _TAG = re.compile(
     r"(\s[^<>]{0,400})?/?>",
     re.IGNORECASE,
 )
+_CLICK_TO_TWEET = re.compile(r"\s*click to tweet$", _I)
 _SHORTCODE = re.compile(r"\[/?[a-z_]+(\s[^\]]{0,400})?\]")
 _SPACE = re.compile(r"[ \t\u00a0\u200b]+")
 _SENTENCE_END = re.compile(r"[.!?…:;\"'”’)\]]\s*$")
@@ -107,6 +138,8 @@ def clean_paragraph(paragraph: str) -> str:
     if "[" in text:
         text = _SHORTCODE.sub("", text)
     text = _LEADING_MARK.sub("", text)
+    if text[-5:].lower() == "tweet":
+        text = _CLICK_TO_TWEET.sub("", text)
     return _SPACE.sub(" ", text).strip()
 
 
@@ -163,28 +196,47 @@ def boilerplate_family(text: str) -> str | None:
     """Which boilerplate family a cleaned paragraph belongs to, or None for article text."""
     if len(text) >= SHORT:
         return None
-    if _COOKIE.search(text):
+    low = text.lower()  # cheap guards before the costlier patterns
+    if ("cookie" in low or "consent" in low) and _COOKIE.search(text):
         return "cookie"
-    if (_COPYRIGHT.search(text) and len(_WORD.findall(text)) <= 25) or _LICENCE.search(text):
+    if _is_copyright(text, low):
         return "copyright"
-    if _CONTACT.search(text) and len(text) < 200:
+    if "@" in text and len(text) < 200 and _CONTACT.search(text):
         return "contact"
     if len(text) < PROMPT:
-        for family, pattern in (
-            ("share", _SHARE),
-            ("prompt", _PROMPT),
-            ("related", _RELATED),
-            ("tags", _TAGS),
+        for family, start, anywhere in (
+            ("share", _SHARE_START, _SHARE_ANY),
+            ("prompt", _PROMPT_START, _PROMPT_ANY),
+            ("related", _RELATED, None),
+            ("tags", _TAGS, None),
         ):
-            if pattern.search(text):
+            if start.match(text) or (anywhere is not None and anywhere.search(text)):
                 return family
     if len(text) < LINK_LINE and (
         _READ_MORE_LINE.search(text) or _TAGS_INLINE.search(text) or _BRACKET_TAG.search(text)
     ):
         return "link_line"
-    if _NEWSLETTER.search(text) and len(text) < 250:
+    if _is_dateline(text):
+        return "dateline"
+    if len(text) < 250 and any(w in low for w in _NEWSLETTER_WORDS) and _NEWSLETTER.search(text):
         return "newsletter"
     return None
+
+
+def _is_copyright(text: str, low: str) -> bool:
+    copyright_line = any(w in low for w in _COPYRIGHT_WORDS) and _COPYRIGHT.search(text)
+    if copyright_line and len(_WORD.findall(text)) <= 25:
+        return True
+    if "commercial use" in low or "presentation-ready" in low:
+        return _LICENCE.search(text) is not None
+    return False
+
+
+def _is_dateline(text: str) -> bool:
+    """A short line of nothing but a date or time ("Updated: Tue., Nov. 19, 2019 - 1:23 pm")."""
+    if len(text) >= DATELINE or text.startswith("|") or not _LETTER.search(text):
+        return False
+    return _DATE_SIGN.search(text) is not None and _DATELINE.match(text) is not None
 
 
 def drop_title_paragraphs(paragraphs: list[str], title: str | None) -> list[str]:

@@ -5,7 +5,9 @@ page holds in ``<p>`` elements; when it took far less (it missed part of the art
 far more (it swept in lists and teasers), readability is run too and its cut is taken
 only when the two agree on the shared text and readability's is clearly the better
 length: longer when trafilatura missed text, shorter when trafilatura took too much.
-The choice uses only the page, never the expected answer.
+A readability cut that keeps under a fifth of trafilatura's is taken only when
+trafilatura's full mode independently agrees with it (fast mode can sweep in a whole
+listing around a short article). The choice uses only the page, never the expected answer.
 """
 
 from __future__ import annotations
@@ -41,17 +43,18 @@ def extract_paragraphs(tree: Any, html: str, *, fallback: bool, fast: bool = Tru
     ``fast``: trafilatura's fast mode gives the first cut and its full mode (with its own
     fallbacks) runs only where that cut looks short; otherwise full mode always runs.
     """
-    text = trafilatura.extract(tree, fast=fast, include_comments=False) or ""
+    text = _trafilatura_text(tree, fast=fast)
+    full = None if fast else text
     if fallback:
         in_paragraphs = max(1, paragraph_text_length(tree))
         if fast and len(text) < LOW_RATIO * in_paragraphs:
-            full = trafilatura.extract(tree, include_comments=False) or ""
+            full = _trafilatura_text(tree, fast=False)
             text = full if len(full) > len(text) else text
         ratio = len(text) / in_paragraphs
         # a long cut that is nearly all prose cannot lose enough lists to pass _cuts_prose
         worth_it = ratio < LOW_RATIO or _non_prose_share(text) >= SHRINK_NON_PROSE
         if not LOW_RATIO <= ratio <= HIGH_RATIO and worth_it:
-            text = _second_opinion(html, text)
+            text = _second_opinion(tree, html, text, full)
     return [line.strip() for line in text.split("\n") if line.strip()]
 
 
@@ -60,18 +63,39 @@ def paragraph_text_length(tree: Any) -> int:
     return sum(len(" ".join(p.text_content().split())) for p in tree.iter("p"))
 
 
-def _second_opinion(html: str, text: str) -> str:
+def _trafilatura_text(tree: Any, *, fast: bool) -> str:
+    return trafilatura.extract(tree, fast=fast, include_comments=False) or ""
+
+
+def _second_opinion(tree: Any, html: str, text: str, full: str | None) -> str:
+    """Readability's cut when it is clearly the better length and agrees with ``text``.
+
+    A cut far shorter than ``text`` (under ``MIN_SHARE``) is taken only when trafilatura's
+    full mode, run now if it has not yet, independently agrees with it both ways.
+    """
     other = _readability_text(html)
     if not other:
         return text
     if len(other) >= GROW * len(text) and _coverage(text, other) >= AGREEMENT:
         logger.debug("readability kept more of the article (%d > %d chars)", len(other), len(text))
         return other
-    shorter = MIN_SHARE * len(text) <= len(other) <= SHRINK * len(text)
-    if shorter and _coverage(other, text) >= AGREEMENT and not _cuts_prose(text, other):
+    if len(other) > SHRINK * len(text) or _coverage(other, text) < AGREEMENT:
+        return text
+    if len(other) >= MIN_SHARE * len(text):
+        if _cuts_prose(text, other):
+            return text
         logger.debug("readability cut the boilerplate (%d < %d chars)", len(other), len(text))
         return other
+    full = _trafilatura_text(tree, fast=False) if full is None else full
+    if _agree(full, other):
+        logger.debug("readability and full mode agree on a short cut (%d chars)", len(other))
+        return other
     return text
+
+
+def _agree(one: str, other: str) -> bool:
+    """Whether two cuts hold nearly the same text (each covers the other)."""
+    return _coverage(one, other) >= AGREEMENT and _coverage(other, one) >= AGREEMENT
 
 
 def _is_prose(line: str) -> bool:

@@ -57,24 +57,28 @@ def refuse_non_html(body: bytes, url: str | None = None) -> None:
 
 
 def decode_html(body: bytes, declared: str | None = None) -> str:
-    """Decode HTML bytes: BOM, then the declared (HTTP) charset, then meta, then sniffing."""
+    """Decode HTML bytes: BOM, then the declared (HTTP) charset, then meta, then sniffing.
+
+    Each declared charset must decode the bytes strictly; one that fails (a header saying
+    UTF-8 over windows-1252 bytes, say) is passed over for the next clue.
+    """
     for bom, bom_codec in _BOMS:
         if body.startswith(bom):
             return body.decode(bom_codec, errors="replace")
-    valid_utf8 = _is_strict_utf8(body)
+    utf8 = _strict_decode(body, "utf-8")
     for candidate in (declared, _meta_charset(body[:SNIFF_BYTES])):
         codec = _codec_name(candidate)
         if codec is None:
             continue
-        if codec == "utf-8" and not valid_utf8:
-            logger.debug("declared UTF-8 but the bytes are not; trying the next clue")
-            continue
-        if codec != "utf-8" and valid_utf8 and not body.isascii():
+        if codec != "utf-8" and utf8 is not None and not body.isascii():
             logger.debug("declared %s but the bytes are valid UTF-8; using UTF-8", codec)
-            return body.decode("utf-8")
-        return body.decode(codec, errors="replace")
-    if valid_utf8:
-        return body.decode("utf-8")
+            return utf8
+        text = utf8 if codec == "utf-8" else _strict_decode(body, codec)
+        if text is not None:
+            return text
+        logger.debug("the bytes are not valid %s; trying the next clue", codec)
+    if utf8 is not None:
+        return utf8
     return body.decode(_detect(body), errors="replace")
 
 
@@ -102,12 +106,12 @@ def _codec_name(label: str | None) -> str | None:
     return "utf-8" if name in {"utf-8", "utf_8"} else name
 
 
-def _is_strict_utf8(body: bytes) -> bool:
+def _strict_decode(body: bytes, codec: str) -> str | None:
+    """The text, or None when the bytes are not valid in ``codec``."""
     try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
+        return body.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
 
 
 def _detect(body: bytes) -> str:
