@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from primenews.cli.context import AppContext, console, err_console, open_cli_store
+from primenews.cli.render import article_json
 
 app = typer.Typer(help="Browse stored articles.", no_args_is_help=True)
 
@@ -55,23 +56,7 @@ def show_article(
         raise typer.Exit(1)
     if as_json:
         data = {
-            "id": article.id,
-            "url": article.url,
-            "canonical_url": article.canonical_url,
-            "title": article.title,
-            "authors": list(article.authors),
-            "published_at": article.published_at.isoformat() if article.published_at else None,
-            "fetched_at": article.fetched_at.isoformat() if article.fetched_at else None,
-            "language": article.language,
-            "site_name": article.site_name,
-            "outlet": article.outlet,
-            "lead_image": article.lead_image,
-            "source_id": article.source_id,
-            "quality": article.quality,
-            "revision": article.revision,
-            "content_hash": article.content_hash,
-            "extra": article.extra,
-            "text": article.text,
+            **article_json(article),
             "revisions": [
                 {
                     "revision": r.revision,

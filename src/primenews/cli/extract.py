@@ -13,11 +13,12 @@ import typer
 from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from primenews.cli.context import AppContext, console, err_console
+from primenews.cli.render import article_json
 from primenews.config import Settings
 from primenews.errors import ExtractError, FetchError, SkipArticle, SourceError
 from primenews.extract import ExtractOptions, extract_article
 from primenews.fetch import fetch_once
-from primenews.models import ExtractedArticle, Page
+from primenews.models import Page
 from primenews.sources import iter_html_files
 
 
@@ -45,7 +46,7 @@ def extract_command(
             outcome = "extracted"
             if page is not None:
                 try:
-                    result.update(_fields(extract_article(page, options)))
+                    result.update(article_json(extract_article(page, options)))
                 except SkipArticle as exc:
                     problem = f"refused ({exc.reason}): {exc.detail or exc}"
                     outcome = f"refused: {exc.reason}"
@@ -87,23 +88,6 @@ def _file_label(url: str, fallback: str) -> str:
     if url.startswith("file://"):
         return unquote(urlsplit(url).path)
     return fallback
-
-
-def _fields(article: ExtractedArticle) -> dict[str, Any]:
-    return {
-        "url": article.url,
-        "canonical_url": article.canonical_url,
-        "title": article.title,
-        "authors": list(article.authors),
-        "published_at": article.published_at.isoformat() if article.published_at else None,
-        "updated_at": article.updated_at.isoformat() if article.updated_at else None,
-        "language": article.language,
-        "site_name": article.site_name,
-        "lead_image": article.lead_image,
-        "description": article.description,
-        "quality": round(article.quality, 3),
-        "text": article.text,
-    }
 
 
 def _emit(result: dict[str, Any], as_json: bool) -> None:
