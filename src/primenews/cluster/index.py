@@ -1,0 +1,202 @@
+"""The clustering state: stories' running representations and bounded candidate retrieval.
+
+Retrieval never scans the store. A new article's candidate stories come from
+
+- an approximate nearest-neighbour index (usearch HNSW, inner product) over the vectors of
+  the articles already placed: the stories of its ``neighbours`` nearest articles, and
+- posting lists from each name and number key to the most recent ``postings`` stories that
+  used it, so that reports in another language (whose vectors differ) still meet.
+
+Both are bounded, so the number of stories scored per article stays flat as the store grows
+(``candidates_scored`` counts them). The whole state is rebuilt from the store (vectors from
+the embedding cache, features recomputed) by :func:`primenews.cluster.run.load_index`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+from usearch.index import Index
+
+from primenews.cluster.features import ArticleFeatures
+from primenews.embed import Vectors
+
+__all__ = ["Candidate", "ClusterIndex", "KeyWeights", "StoryState"]
+
+_EXPANSION = 64
+
+
+@dataclass(slots=True)
+class StoryState:
+    """A story's running representation, updated one article at a time."""
+
+    id: int
+    vector_sum: Vectors
+    size: int = 0
+    entities: Counter[str] = field(default_factory=Counter)  # sums of unit-length weights
+    numbers: Counter[str] = field(default_factory=Counter)
+    keyphrases: Counter[str] = field(default_factory=Counter)
+    first: datetime | None = None
+    last: datetime | None = None
+    languages: Counter[str] = field(default_factory=Counter)
+
+    def add(self, vector: Vectors, features: ArticleFeatures, weights: KeyWeights) -> None:
+        self.vector_sum += vector
+        self.size += 1
+        self.entities.update(weights.entities)
+        self.numbers.update(weights.numbers)
+        self.keyphrases.update(weights.keyphrases)
+        self.languages.update([features.language or "?"])
+        when = features.published_at
+        if when is not None:
+            self.first = when if self.first is None else min(self.first, when)
+            self.last = when if self.last is None else max(self.last, when)
+
+    def absorb(self, other: StoryState) -> None:
+        self.vector_sum += other.vector_sum
+        self.size += other.size
+        self.entities.update(other.entities)
+        self.numbers.update(other.numbers)
+        self.keyphrases.update(other.keyphrases)
+        self.languages.update(other.languages)
+        for when in (other.first, other.last):
+            if when is not None:
+                self.first = when if self.first is None else min(self.first, when)
+                self.last = when if self.last is None else max(self.last, when)
+
+    def centroid(self) -> Vectors:
+        norm = float(np.linalg.norm(self.vector_sum))
+        return self.vector_sum / norm if norm > 0 else self.vector_sum
+
+
+@dataclass(frozen=True, slots=True)
+class KeyWeights:
+    """An article's keys weighted by IDF, each family scaled to unit length."""
+
+    entities: dict[str, float]
+    numbers: dict[str, float]
+    keyphrases: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A story worth scoring, with the best similarity of its members among the neighbours."""
+
+    story: StoryState
+    nearest: float  # best cosine between the article and one of the story's articles found
+
+
+class ClusterIndex:
+    """Stories, the article -> story map, document frequencies and the retrieval structures."""
+
+    def __init__(self, dim: int, *, neighbours: int = 24, postings: int = 32) -> None:
+        self.dim = dim
+        self.neighbours = neighbours
+        self.postings = postings
+        self.stories: dict[int, StoryState] = {}
+        self.story_of: dict[int, int] = {}
+        self.redirects: dict[int, int] = {}
+        self.document_frequency: Counter[str] = Counter()
+        self.documents = 0
+        self.candidates_scored = 0  # stories scored, over all retrievals
+        self.retrievals = 0
+        self._ann = Index(ndim=dim, metric="ip", dtype="f32", expansion_search=_EXPANSION)
+        self._posted: dict[str, deque[int]] = {}
+
+    def __len__(self) -> int:
+        return len(self.story_of)
+
+    def resolve(self, story_id: int) -> int:
+        while story_id in self.redirects:
+            story_id = self.redirects[story_id]
+        return story_id
+
+    def idf(self, key: str) -> float:
+        return math.log((1 + self.documents) / (1 + self.document_frequency[key])) + 1.0
+
+    def weigh(self, features: ArticleFeatures) -> KeyWeights:
+        """IDF weights of the article's keys, as they stand now, unit length per family."""
+        return KeyWeights(
+            self._unit("e:", features.entities),
+            self._unit("n:", features.numbers),
+            self._unit("k:", features.keyphrases),
+        )
+
+    def _unit(self, prefix: str, keys: frozenset[str]) -> dict[str, float]:
+        weights = {key: self.idf(prefix + key) for key in keys}
+        norm = math.sqrt(sum(w * w for w in weights.values()))
+        return {key: w / norm for key, w in weights.items()} if norm else {}
+
+    def candidates(self, vector: Vectors, features: ArticleFeatures) -> list[Candidate]:
+        """Stories that may hold this article's event: a bounded set, never a scan."""
+        nearest: dict[int, float] = {}
+        if len(self._ann) and float(np.abs(vector).sum()) > 0:
+            count = min(self.neighbours, len(self._ann))
+            matches = self._ann.search(vector, count)
+            for key, distance in zip(matches.keys, matches.distances, strict=True):
+                story_id = self.resolve(self.story_of[int(key)])
+                similarity = 1.0 - float(distance)
+                if similarity > nearest.get(story_id, -1.0):
+                    nearest[story_id] = similarity
+        for key in self._rare_keys(features):
+            for story_id in self._posted.get(key, ()):
+                nearest.setdefault(self.resolve(story_id), 0.0)
+        found = [Candidate(self.stories[s], v) for s, v in nearest.items() if s in self.stories]
+        self.retrievals += 1
+        self.candidates_scored += len(found)
+        return found
+
+    def _rare_keys(self, features: ArticleFeatures) -> Iterable[str]:
+        keys = [*(f"e:{k}" for k in features.entities), *(f"n:{k}" for k in features.numbers)]
+        keys.sort(key=self.idf, reverse=True)
+        return keys[:8]
+
+    def new_story(self, story_id: int) -> StoryState:
+        state = StoryState(story_id, np.zeros(self.dim, dtype=np.float32))
+        self.stories[story_id] = state
+        return state
+
+    def add(self, story_id: int, vector: Vectors, features: ArticleFeatures) -> None:
+        """Record that ``features.article_id`` now belongs to ``story_id``."""
+        self.add_many([(story_id, vector, features)])
+
+    def add_many(self, items: Sequence[tuple[int, Vectors, ArticleFeatures]]) -> None:
+        """Record many placements at once (one batched ANN insert: rebuilding is faster)."""
+        keys: list[int] = []
+        rows: list[Vectors] = []
+        for story_id, vector, features in items:
+            self._place(self.resolve(story_id), vector, features)
+            if float(np.abs(vector).sum()) > 0:
+                keys.append(features.article_id)
+                rows.append(vector)
+        if keys:
+            self._ann.add(np.asarray(keys, dtype=np.uint64), np.stack(rows).astype(np.float32))
+
+    def _place(self, story_id: int, vector: Vectors, features: ArticleFeatures) -> None:
+        state = self.stories.get(story_id) or self.new_story(story_id)
+        state.add(vector, features, self.weigh(features))
+        article_id = features.article_id
+        self.story_of[article_id] = story_id
+        self.documents += 1
+        keys = [*(f"e:{k}" for k in features.entities), *(f"n:{k}" for k in features.numbers)]
+        self.document_frequency.update(keys)
+        self.document_frequency.update(f"k:{k}" for k in features.keyphrases)
+        for key in keys:
+            posted = self._posted.setdefault(key, deque(maxlen=self.postings))
+            if story_id not in posted:
+                posted.append(story_id)
+
+    def merge(self, source_id: int, target_id: int) -> None:
+        """Fold story ``source_id`` into ``target_id``; its id redirects from now on."""
+        source_id, target_id = self.resolve(source_id), self.resolve(target_id)
+        if source_id == target_id:
+            return
+        source = self.stories.pop(source_id)
+        target = self.stories.get(target_id) or self.new_story(target_id)
+        target.absorb(source)
+        self.redirects[source_id] = target_id

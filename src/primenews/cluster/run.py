@@ -1,0 +1,241 @@
+"""The clustering stage: place every unassigned article in a story, oldest first.
+
+Idempotent: an article already in a story is never moved again, so a second run assigns
+nothing. ``rebuild=True`` forgets every story and clusters the whole store afresh. The
+in-memory state (:class:`ClusterIndex`) is rebuilt from the store at the start of each run:
+vectors from the embedding cache, features recomputed from the articles.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from primenews.cluster.assign import ClusterOptions, Decision, decide_story
+from primenews.cluster.features import ArticleFeatures, extract_features
+from primenews.cluster.index import ClusterIndex
+from primenews.config import Settings
+from primenews.embed import Embedder, Vectors
+from primenews.embed.cache import embed_articles
+from primenews.embed.text import slug_words
+from primenews.models import Article, ItemError
+from primenews.store import Store
+
+__all__ = [
+    "ClusterObserver",
+    "ClusterReport",
+    "article_vectors",
+    "cluster_articles",
+    "load_index",
+]
+
+logger = logging.getLogger(__name__)
+
+_BATCH = 256
+STAGE = "cluster"
+
+
+class ClusterObserver(Protocol):
+    """Progress hooks; the CLI draws a bar from them."""
+
+    def started(self, total: int) -> None: ...
+
+    def article_done(self, article_id: int, story_id: int) -> None: ...
+
+
+@dataclass
+class ClusterReport:
+    """What one clustering run did."""
+
+    assigned: int = 0
+    new_stories: int = 0
+    joined: int = 0
+    copies: int = 0  # joined their original's story
+    merges: int = 0
+    flagged: Counter[str] = field(default_factory=Counter)  # reason -> articles (still placed)
+    candidates_scored: int = 0
+    seconds: float = 0.0
+
+    @property
+    def candidates_per_article(self) -> float:
+        return self.candidates_scored / self.assigned if self.assigned else 0.0
+
+
+def cluster_articles(
+    store: Store,
+    settings: Settings,
+    *,
+    embedder: Embedder,
+    rebuild: bool = False,
+    observer: ClusterObserver | None = None,
+    options: ClusterOptions | None = None,
+) -> ClusterReport:
+    """Assign every unassigned article to a story (``rebuild``: re-cluster everything)."""
+    started = time.perf_counter()
+    options = options or ClusterOptions.from_settings(settings)
+    if rebuild:
+        store.clear_stories()
+    index = load_index(store, embedder, options)
+    pending = store.unassigned_article_ids()
+    if observer is not None:
+        observer.started(len(pending))
+    report = ClusterReport()
+    clusterer = _Clusterer(store, embedder, index, options, report)
+    for start in range(0, len(pending), _BATCH):
+        clusterer.place(store.get_articles(pending[start : start + _BATCH]), observer)
+    report.candidates_scored = index.candidates_scored
+    report.seconds = time.perf_counter() - started
+    logger.info(
+        "clustered %d articles: %d new stories, %d joined, %d copies, %d merges",
+        report.assigned,
+        report.new_stories,
+        report.joined,
+        report.copies,
+        report.merges,
+        extra={"stage": STAGE, "duration_ms": int(report.seconds * 1000)},
+    )
+    return report
+
+
+def load_index(store: Store, embedder: Embedder, options: ClusterOptions) -> ClusterIndex:
+    """The clustering state of the stories already in ``store``."""
+    index = ClusterIndex(embedder.dim, neighbours=options.neighbours, postings=options.postings)
+    assignments = store.story_assignments()
+    ids = sorted(assignments)
+    for start in range(0, len(ids), _BATCH):
+        articles = store.get_articles(ids[start : start + _BATCH])
+        vectors = article_vectors(store, embedder, articles)
+        index.add_many([(assignments[a.id], vectors[a.id], extract_features(a)) for a in articles])
+    return index
+
+
+def article_vectors(
+    store: Store, embedder: Embedder, articles: Sequence[Article]
+) -> dict[int, Vectors]:
+    """Title-and-lead vectors of ``articles``: from the store's cache, computing the missing."""
+    return embed_articles(store, embedder, articles)
+
+
+class _Clusterer:
+    def __init__(
+        self,
+        store: Store,
+        embedder: Embedder,
+        index: ClusterIndex,
+        options: ClusterOptions,
+        report: ClusterReport,
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.index = index
+        self.options = options
+        self.report = report
+
+    def place(self, articles: Iterable[Article], observer: ClusterObserver | None) -> None:
+        batch = list(articles)
+        vectors = article_vectors(self.store, self.embedder, batch)
+        for article in batch:
+            if self.store.story_of(article.id) is not None:
+                continue  # placed meanwhile by another worker
+            story_id = self.place_one(article, vectors[article.id])
+            if observer is not None:
+                observer.article_done(article.id, story_id)
+
+    def place_one(self, article: Article, vector: Vectors) -> int:
+        features = extract_features(article)
+        self._flag(article, features)
+        story_id = self._original_story(article)
+        if story_id is not None:
+            self.report.copies += 1
+            self._join(article, story_id, vector, features, 1.0)
+            return story_id
+        decision = decide_story(self.index, vector, features, self.options)
+        if decision.story_id is None:
+            story_id = self.store.create_story(_title(article))
+            self.index.new_story(story_id)
+            self.report.new_stories += 1
+        else:
+            story_id = decision.story_id
+            self.report.joined += 1
+        self._join(article, story_id, vector, features, decision.score)
+        self._merge(story_id, decision)
+        return story_id
+
+    def _original_story(self, article: Article) -> int | None:
+        copy = self.store.copy_of(article.id)
+        if copy is None:
+            return None
+        story_id = self.index.story_of.get(copy.original_id)
+        if story_id is None:
+            story_id = self.store.story_of(copy.original_id)
+        return self.index.resolve(story_id) if story_id is not None else None
+
+    def _join(
+        self,
+        article: Article,
+        story_id: int,
+        vector: Vectors,
+        features: ArticleFeatures,
+        score: float,
+    ) -> None:
+        state = self.index.stories.get(story_id)
+        first = state.first if state is not None else None
+        when = features.published_at
+        earlier = when is not None and first is not None and when < first
+        self.store.assign_article(article.id, story_id, round(float(score), 4))
+        if earlier and self.store.copy_of(article.id) is None:
+            self.store.set_story_title(story_id, _title(article))
+        self.index.add(story_id, vector, features)
+        self.report.assigned += 1
+
+    def _merge(self, story_id: int, decision: Decision) -> None:
+        for other in decision.merge:
+            source = self.index.resolve(other)
+            if source == story_id:
+                continue
+            self._keep_earliest_title(source, story_id)
+            self.store.merge_stories(source, story_id)
+            self.index.merge(source, story_id)
+            self.report.merges += 1
+            logger.info("merged story %d into %d", source, story_id, extra={"stage": STAGE})
+
+    def _keep_earliest_title(self, source: int, target: int) -> None:
+        old, new = self.store.get_story(source), self.store.get_story(target)
+        if old is None or new is None or old.first_published_at is None:
+            return
+        if new.first_published_at is None or old.first_published_at < new.first_published_at:
+            self.store.set_story_title(target, old.title)
+
+    def _flag(self, article: Article, features: ArticleFeatures) -> None:
+        reasons = []
+        if not article.text.strip() and not (article.title or "").strip():
+            reasons.append(("empty_article", "has no title and no text; placed by its URL"))
+        elif features.words < self.options.min_words:
+            reasons.append(("too_short", f"has {features.words} words; placed on little evidence"))
+        if features.published_at is None:
+            reasons.append(("undated", "has no publication date; clustered without time"))
+        if not features.language or features.language in {"und", "unknown", "?"}:
+            reasons.append(("unknown_language", "has no known language; clustered without it"))
+        for reason, message in reasons:
+            self.report.flagged[reason] += 1
+            self.store.record_item_error(
+                ItemError(
+                    stage=STAGE,
+                    reason=reason,
+                    message=f"article {article.id} ({article.url}) {message}",
+                    url=article.url,
+                    source_id=article.source_id,
+                )
+            )
+
+
+def _title(article: Article) -> str | None:
+    title = (article.title or "").strip()
+    if title:
+        return title
+    first = article.text.strip().split("\n", 1)[0][:160].strip()
+    return first or slug_words(article.url) or None

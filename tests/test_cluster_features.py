@@ -1,0 +1,91 @@
+"""Features that cross languages, B-cubed scoring, and bounded candidate retrieval."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+
+from primenews.cluster import ClusterOptions, decide_story, extract_features, score_bcubed
+from primenews.cluster.features import ArticleFeatures, extract_numbers
+from primenews.cluster.index import ClusterIndex
+from primenews.embed.text import embedding_text
+from primenews.models import Article
+
+
+def article(title: str | None, text: str, url: str = "https://n.test/a", **kw: object) -> Article:
+    return Article(1, url, url, "h", title, text, **kw)  # type: ignore[arg-type]
+
+
+def test_names_meet_across_transliterations_and_sentence_starts_are_not_names() -> None:
+    english = extract_features(
+        article("Prigozhin's plane crashes near Tver", "Officials said Prigozhin's jet fell.")
+    )
+    german = extract_features(article(None, "Der Wagner-Chef Jewgeni Prigoschin starb bei Twer."))
+    french = extract_features(article("Evgueni Prigojine est mort", "Le chef de Wagner."))
+    assert "prigo" in english.entities & german.entities & french.entities
+    assert "offic" not in english.entities  # "Officials" only starts a sentence
+    assert "wagne" in german.entities & french.entities
+
+
+def test_numbers_are_normalised_across_formats() -> None:
+    assert extract_numbers("Rates rose to 4,25 % and 1.000.000 people") == {"4.25%", "1000000"}
+    assert extract_numbers("rates rose to 4.25% and 1,000,000 people") == {"4.25%", "1000000"}
+    assert extract_numbers("3 of 7 dead in 2023") == {"2023"}
+
+
+def test_an_empty_record_is_described_by_its_url_slug() -> None:
+    empty = article(None, "", url="urn:corpus:es:1234_Airbus_wins_Qatar_Airways_order")
+    assert embedding_text(empty) == "Airbus wins Qatar Airways order"
+    features = extract_features(empty)
+    assert {"qatar", "airwa"} <= features.entities  # "Airbus" only starts the headline
+    assert "wins" not in features.entities and features.words == 5
+    lower = extract_features(article(None, "", url="https://n.test/2026/quake-hits-port-hesk.html"))
+    assert {"quake", "hesk", "port"} <= lower.entities
+
+
+def test_bcubed_matches_a_hand_computed_example() -> None:
+    gold = {1: "a", 2: "a", 3: "b", 4: "b"}
+    perfect = score_bcubed({1: 10, 2: 10, 3: 20, 4: 20}, gold)
+    assert (perfect.precision, perfect.recall, perfect.f1) == (1.0, 1.0, 1.0)
+    lumped = score_bcubed({1: 1, 2: 1, 3: 1, 4: 1}, gold)
+    assert lumped.precision == 0.5 and lumped.recall == 1.0
+    split = score_bcubed({1: 1, 2: 2}, gold)  # 3 and 4 missing: singletons
+    assert split.precision == 1.0 and split.recall == 0.5 and split.clusters == 4
+
+
+def _features(article_id: int, story: int) -> ArticleFeatures:
+    return ArticleFeatures(
+        article_id,
+        frozenset({f"s{story}", "common"}),
+        frozenset({str(story)}),
+        frozenset({f"k{story}"}),
+        datetime(2026, 1, 1, tzinfo=UTC),
+        "en",
+        30,
+    )
+
+
+def test_candidate_retrieval_stays_bounded_as_the_store_grows() -> None:
+    rng = np.random.default_rng(3)
+    options = ClusterOptions()
+    per_assignment = []
+    for size in (200, 2000, 8000):
+        index = ClusterIndex(32, neighbours=options.neighbours, postings=options.postings)
+        centres = rng.standard_normal((size // 4, 32)).astype(np.float32)
+        items = []
+        for article_id in range(size):
+            story = article_id % len(centres)
+            vector = centres[story] + 0.3 * rng.standard_normal(32).astype(np.float32)
+            items.append((story, vector / np.linalg.norm(vector), _features(article_id, story)))
+        index.add_many(items)
+        before = index.candidates_scored
+        for q in range(50):
+            story = q % len(centres)
+            vector = centres[story] / np.linalg.norm(centres[story])
+            decision = decide_story(index, vector, _features(size + q, story), options)
+            assert decision.story_id == story
+        per_assignment.append((index.candidates_scored - before) / 50)
+    bound = options.neighbours + 8 * options.postings
+    assert all(0 < n <= bound for n in per_assignment), per_assignment
+    assert per_assignment[-1] <= per_assignment[0] * 1.5 + 1  # flat, not growing with size
