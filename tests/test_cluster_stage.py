@@ -297,4 +297,6 @@ def test_the_same_article_twice_and_from_two_threads_gets_one_assignment(
     assigned = fresh_store.story_assignments()
     assert sorted(assigned) == sorted(ids)
     assert all(fresh_store.story_of(i) == assigned[i] for i in ids)
+    for story in fresh_store.list_stories():  # counts stay true under concurrent writers
+        assert story.article_count == len(fresh_store.story_article_ids(story.id))
     assert cluster_articles(fresh_store, settings, embedder=HashingEmbedder()).assigned == 0

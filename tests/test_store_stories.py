@@ -10,7 +10,9 @@ from primenews.store import ArticleRecord, Store
 
 def _add(store: Store, n: int, day: int) -> int:
     article = ExtractedArticle(
-        url=f"https://a.example/{n}", title=f"T{n}", text=f"text {n}",
+        url=f"https://a.example/{n}",
+        title=f"T{n}",
+        text=f"text {n}",
         published_at=datetime(2026, 3, day, 12, tzinfo=UTC),
     )
     return store.save_article(ArticleRecord(article, article.url, f"h{n}")).article_id
@@ -34,7 +36,9 @@ def test_fingerprints_and_embeddings_are_binary_and_cached(fresh_store: Store) -
     fresh_store.save_fingerprint(b, "minhash-64", b"\x02" * 30)
     fresh_store.save_fingerprint(b, "minhash-64", b"\x03" * 30)
     assert list(fresh_store.iter_fingerprints("minhash-64", batch=1)) == [
-        (a, b"\x00\x01\xff" * 10), (b, b"\x03" * 30)]
+        (a, b"\x00\x01\xff" * 10),
+        (b, b"\x03" * 30),
+    ]
     assert fresh_store.save_embeddings("m1", 3, {a: b"\x00" * 12, b: b"\x01" * 12}) == 2
     assert fresh_store.save_embeddings("m1", 3, {a: b"\x09" * 12}) == 0  # never recomputed
     assert fresh_store.load_embeddings("m1", [a, b, 999]) == {a: b"\x00" * 12, b: b"\x01" * 12}

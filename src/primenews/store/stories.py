@@ -13,6 +13,8 @@ _COLUMNS = (
     "merged_into"
 )
 _MAX_REDIRECTS = 64
+# the first key of the advisory lock taken on an article being assigned (PostgreSQL)
+_ARTICLE_LOCK_CLASS = 0x5354
 
 
 def _story(row: Row) -> Story:
@@ -43,11 +45,17 @@ class StoryQueries:
 
     def assign_article(self, article_id: int, story_id: int, score: float | None = None) -> None:
         """Put an article in a story (moving it out of any other); counts follow."""
-        lock = " FOR UPDATE" if self.db.dialect == "postgresql" else ""
         with self.db.transaction(immediate=True):
+            if self.db.dialect == "postgresql":
+                # writers of the same article wait for each other, so ``before`` is true
+                self.db.query_one(
+                    "SELECT pg_advisory_xact_lock(?, ?)", (_ARTICLE_LOCK_CLASS, article_id)
+                )
             before = self.db.query_one(
-                f"SELECT story_id FROM story_articles WHERE article_id = ?{lock}", (article_id,)
+                "SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,)
             )
+            touched = {story_id} | ({int(before["story_id"])} if before else set())
+            self._lock_stories(touched)
             self.db.execute(
                 "INSERT INTO story_articles (article_id, story_id, score, assigned_at) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET "
@@ -64,6 +72,7 @@ class StoryQueries:
         if source_id == target_id:
             return
         with self.db.transaction(immediate=True):
+            self._lock_stories({source_id, target_id})
             self.db.execute(
                 "UPDATE story_articles SET story_id = ? WHERE story_id = ?", (target_id, source_id)
             )
@@ -146,6 +155,17 @@ class StoryQueries:
             self.db.execute("DELETE FROM story_articles")
             self.db.execute("UPDATE stories SET merged_into = NULL")
             self.db.execute("DELETE FROM stories")
+
+    def _lock_stories(self, story_ids: set[int]) -> None:
+        """PostgreSQL: serialise writers of the same stories, so their counts stay true.
+
+        Rows are locked in id order (no deadlock between two writers); SQLite's
+        ``BEGIN IMMEDIATE`` already serialises every writer.
+        """
+        if self.db.dialect != "postgresql":
+            return
+        for story_id in sorted(story_ids):
+            self.db.query_one("SELECT id FROM stories WHERE id = ? FOR UPDATE", (story_id,))
 
     def _recount(self, story_id: int) -> None:
         self.db.execute(
