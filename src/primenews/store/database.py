@@ -68,7 +68,39 @@ def connect(database_url: str) -> SQLiteDatabase | PostgresDatabase:
     )
 
 
-class SQLiteDatabase:
+class _Connection:
+    """Statements and queries shared by both backends; ``_run`` is each backend's own."""
+
+    _lock: threading.RLock
+    _conn: Any
+
+    def _run(self, sql: str, params: Params = ()) -> Any:
+        raise NotImplementedError
+
+    def execute(self, sql: str, params: Params = ()) -> int:
+        with self._lock:
+            count: int = self._run(sql, params).rowcount
+            return count
+
+    def query(self, sql: str, params: Params = ()) -> list[Row]:
+        with self._lock:
+            return [dict(row) for row in self._run(sql, params).fetchall()]
+
+    def query_one(self, sql: str, params: Params = ()) -> Row | None:
+        with self._lock:
+            row = self._run(sql, params).fetchone()
+        return dict(row) if row is not None else None
+
+    def executescript(self, sql: str) -> None:
+        for statement in split_statements(sql):
+            self._run(statement)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+class SQLiteDatabase(_Connection):
     """SQLite in WAL mode with a busy timeout; explicit transactions."""
 
     dialect = "sqlite"
@@ -113,32 +145,12 @@ class SQLiteDatabase:
             self._depth = 0
             self._run("COMMIT")
 
-    def execute(self, sql: str, params: Params = ()) -> int:
-        with self._lock:
-            return self._run(sql, params).rowcount
-
-    def query(self, sql: str, params: Params = ()) -> list[Row]:
-        with self._lock:
-            return [dict(row) for row in self._run(sql, params).fetchall()]
-
-    def query_one(self, sql: str, params: Params = ()) -> Row | None:
-        with self._lock:
-            row = self._run(sql, params).fetchone()
-        return dict(row) if row is not None else None
-
-    def executescript(self, sql: str) -> None:
-        for statement in split_statements(sql):
-            self._run(statement)
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
-
     def _run(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
         try:
-            return self._conn.execute(sql, [_sqlite_value(p) for p in params])
+            cursor: sqlite3.Cursor = self._conn.execute(sql, [_sqlite_value(p) for p in params])
         except sqlite3.Error as exc:
             raise StoreError(f"SQLite error: {exc} (in: {sql.strip()[:120]})") from exc
+        return cursor
 
 
 def _sqlite_value(value: Any) -> Any:
@@ -148,7 +160,7 @@ def _sqlite_value(value: Any) -> Any:
     return value
 
 
-class PostgresDatabase:
+class PostgresDatabase(_Connection):
     """PostgreSQL through psycopg 3 (the ``postgres`` extra)."""
 
     dialect = "postgresql"
@@ -165,7 +177,6 @@ class PostgresDatabase:
         except psycopg.Error as exc:
             raise StoreError(f"cannot connect to PostgreSQL at {_redact(url)}: {exc}") from exc
         self._lock = threading.RLock()
-        self._tx_depth = 0
 
     @contextmanager
     def transaction(self, *, immediate: bool = False) -> Iterator[None]:
@@ -176,28 +187,6 @@ class PostgresDatabase:
                     yield
             except self._psycopg.Error as exc:
                 raise StoreError(f"PostgreSQL transaction failed: {exc}") from exc
-
-    def execute(self, sql: str, params: Params = ()) -> int:
-        with self._lock:
-            count: int = self._run(sql, params).rowcount
-            return count
-
-    def query(self, sql: str, params: Params = ()) -> list[Row]:
-        with self._lock:
-            return list(self._run(sql, params).fetchall())
-
-    def query_one(self, sql: str, params: Params = ()) -> Row | None:
-        with self._lock:
-            row: Row | None = self._run(sql, params).fetchone()
-            return row
-
-    def executescript(self, sql: str) -> None:
-        for statement in split_statements(sql):
-            self._run(statement)
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
 
     def _run(self, sql: str, params: Params = ()) -> Any:
         try:
