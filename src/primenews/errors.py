@@ -20,6 +20,7 @@ moves on. Any other exception is a bug and fails loudly.
     │   ├── ConnectionFailedError  the connection failed or broke off mid-response
     │   └── ContentTypeError       the body is not HTML/XML/text where that was required
     ├── ExtractError           no article text could be extracted from a page
+    ├── SynthesisError         a story page could not be written (a backend failed or timed out)
     └── SkipArticle            an item is dropped on purpose, with a recorded ``reason``
 """
 
@@ -42,6 +43,7 @@ __all__ = [
     "SkipArticle",
     "SourceError",
     "StoreError",
+    "SynthesisError",
     "TooManyRedirectsError",
 ]
 
@@ -133,3 +135,7 @@ class SkipArticle(PrimeNewsError):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
         self.detail = detail
+
+
+class SynthesisError(PrimeNewsError):
+    """A story page could not be written: a backend failed, timed out or answered nonsense."""

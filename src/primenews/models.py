@@ -20,18 +20,28 @@ from typing import Any
 __all__ = [
     "Article",
     "ArticleRevision",
+    "Citation",
     "Copy",
     "CopyKind",
+    "Coverage",
     "ExtractedArticle",
     "FetchLogEntry",
     "ItemError",
     "Link",
     "Page",
+    "PageSentence",
+    "Quote",
+    "Report",
     "SaveOutcome",
     "SaveResult",
+    "Section",
     "Source",
     "SourceKind",
+    "SourceRef",
     "Story",
+    "StoryPage",
+    "StoryVersion",
+    "Verdict",
     "utcnow",
 ]
 
@@ -256,3 +266,125 @@ class Story:
     last_published_at: datetime | None = None
     article_count: int = 0
     merged_into: int | None = None
+
+
+# --- story pages ---------------------------------------------------------------------------
+#
+#     Story + its Reports --synthesize/--> StoryPage (every sentence with Citations)
+#           --synthesize.gate--> Verdicts --store/--> StoryVersion (kept, never overwritten)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One article of a story as a synthesizer sees it: the article and what it copies."""
+
+    article: Article
+    copy_of: int | None = None  # the original's article id when this report is a copy
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A source sentence that supports a page sentence: ``article.text[start:end] == text``."""
+
+    article_id: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class PageSentence:
+    """One sentence of a story page with the source sentences that support it."""
+
+    text: str
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A short section: an informative subheading over a few cited sentences."""
+
+    heading: str
+    sentences: tuple[PageSentence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A key quote, verbatim from a report, with who said it and where it was reported."""
+
+    text: str
+    speaker: str | None
+    outlet: str | None
+    citation: Citation
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """A report in a page's source list (originals first, then copies)."""
+
+    article_id: int
+    url: str
+    title: str | None
+    outlet: str | None
+    language: str | None
+    published_at: datetime | None
+    copy_of: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """Facts about who covered a story, and when."""
+
+    outlets: tuple[str, ...]
+    languages: tuple[str, ...]
+    report_count: int
+    independent_count: int
+    copy_count: int
+    first_article_id: int | None = None  # the report that broke the story
+    first_outlet: str | None = None
+    first_published_at: datetime | None = None
+    last_published_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryPage:
+    """What a synthesizer writes for one story."""
+
+    story_id: int
+    headline: str
+    summary: PageSentence
+    sections: tuple[Section, ...]
+    quotes: tuple[Quote, ...]
+    coverage: Coverage
+    sources: tuple[SourceRef, ...]
+    backend: str  # "extractive", "llm:<model>", ...
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """One finding of the publish gate.
+
+    ``target`` names the part of the page: ``headline``, ``summary``, ``section:2:heading``,
+    ``section:2:sentence:0``, ``quote:1`` or, for plain text, ``line:14``. ``reject`` verdicts
+    stop a page from being published; the others are advice.
+    """
+
+    check: str  # "truncated", "headline_fragment", "markup", "boilerplate", "duplicate", ...
+    target: str
+    text: str
+    message: str
+    reject: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class StoryVersion:
+    """One written version of a story page; earlier versions are kept."""
+
+    story_id: int
+    version: int
+    page: StoryPage
+    article_ids: tuple[int, ...]  # the reports the page was written from
+    created_at: datetime
+    published: bool  # the gate passed it
+    verdicts: tuple[Verdict, ...] = ()
+    whats_new: str | None = None

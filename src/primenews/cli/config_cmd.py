@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from primenews.cli.context import AppContext, console
-from primenews.config import setting_docs
+from primenews.config import is_secret, setting_docs
 
 
 def show_config(ctx: typer.Context) -> None:
@@ -19,5 +19,6 @@ def show_config(ctx: typer.Context) -> None:
         table.add_column(column, overflow="fold")
     values = dataclasses.asdict(app.settings)
     for name, _type, _default, help_text in setting_docs():
-        table.add_row(name, repr(values[name]), app.loaded.origins[name], help_text)
+        value = "'***'" if is_secret(name) and values[name] else repr(values[name])
+        table.add_row(name, value, app.loaded.origins[name], help_text)
     console.print(table)
