@@ -222,9 +222,7 @@ def _rfc822(year: int, month: int, day: int, hour: int, minute: int) -> str:
 
 def test_five_thousand_items_truncated_to_the_newest_and_counted() -> None:
     body = _big_feed(5000)
-    started = time.monotonic()
     result = read_feed(body, url="https://big.example/rss", max_items=100)
-    elapsed = time.monotonic() - started
     assert len(result.links) == 100
     assert result.truncated == 4900
     assert result.errors == ()
@@ -239,7 +237,6 @@ def test_five_thousand_items_truncated_to_the_newest_and_counted() -> None:
         reverse=True,
     )[99]
     assert oldest_kept == newest_dropped_allowed
-    assert elapsed < 20
 
 
 def test_truncation_keeps_document_order_when_there_are_no_dates() -> None:

@@ -12,7 +12,17 @@ from typing import Annotated
 import typer
 
 from primenews import __version__
-from primenews.cli import articles, config_cmd, demo, extract, ingest, sources, stories
+from primenews.cli import (
+    articles,
+    check,
+    config_cmd,
+    demo,
+    extract,
+    ingest,
+    sources,
+    stories,
+    synthesize,
+)
 from primenews.cli.context import AppContext, console
 from primenews.config import load_settings
 from primenews.errors import ConfigError
@@ -21,7 +31,8 @@ __all__ = ["app", "main"]
 
 app = typer.Typer(
     name="primenews",
-    help="PrimeNews: a self-hosted AI newsroom. Ingest outlets, group reports into stories.",
+    help="PrimeNews: a self-hosted AI newsroom. Ingest outlets, group reports into stories, "
+    "write cited story pages.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -33,6 +44,8 @@ app.command("config")(config_cmd.show_config)
 app.command("ingest")(ingest.ingest_command)
 app.command("extract")(extract.extract_command)
 app.command("cluster")(stories.cluster_command)
+app.command("synthesize")(synthesize.synthesize_command)
+app.command("check")(check.check_file)
 app.command("demo")(demo.demo_command)
 
 

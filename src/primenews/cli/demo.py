@@ -1,5 +1,6 @@
 """``primenews demo``: serve the fictional sample newswire on 127.0.0.1, ingest it over HTTP,
-and group the reports into stories.
+group the reports into stories, and write their pages (offline: the default extractive backend
+needs no model; the llm backend falls back to it when its endpoint is unreachable).
 
 The demo is the one place (besides tests) that turns ``allow_private_networks`` on: its
 outlets live on loopback. A fixed port keeps the source URLs stable, so running the demo
@@ -12,13 +13,16 @@ import time
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from primenews.cli.context import AppContext, console, err_console, open_cli_store
 from primenews.cli.progress import IngestProgress, ingest_table
 from primenews.cli.stories import open_embedder, run_stories
+from primenews.cli.synthesize import open_synthesizer, run_pages
 from primenews.models import SourceKind
 from primenews.newswire import NewswireServer
 from primenews.pipeline import ingest
+from primenews.store import Store
 
 
 def demo_command(
@@ -28,7 +32,7 @@ def demo_command(
         bool, typer.Option("--serve", help="Keep serving the newswire after ingesting (Ctrl-C).")
     ] = False,
 ) -> None:
-    """Serve the fictional sample newswire locally and ingest it over real HTTP."""
+    """Serve the fictional sample newswire, ingest it over real HTTP, cluster, write pages."""
     app_ctx: AppContext = ctx.obj
     settings = app_ctx.settings.replace(allow_private_networks=True, per_host_delay=0.0)
     try:
@@ -53,9 +57,12 @@ def demo_command(
             report = ingest(settings, store, sources, observer=progress)
         console.print(ingest_table(report))
         run_stories(settings, store, open_embedder(settings))
+        run_pages(settings, store, open_synthesizer(settings))
+        _print_headlines(store)
         console.print(
             f"{store.count_articles()} articles in {store.count_stories()} stories. Next: "
-            "`primenews stories list`, `primenews articles list`, `primenews sources list`."
+            "`primenews stories list`, `primenews stories show ID --format md`, "
+            "`primenews articles list`, `primenews sources list`."
         )
         if serve:
             console.print(f"serving {server.base_url} until Ctrl-C")
@@ -64,3 +71,14 @@ def demo_command(
                     time.sleep(3600)
             except KeyboardInterrupt:
                 console.print("stopped")
+
+
+def _print_headlines(store: Store) -> None:
+    """The headline of every story's latest published page."""
+    story_ids = [s.id for s in store.list_stories(limit=1000)]
+    published = [sid for sid, (_, ok) in store.page_states(story_ids).items() if ok]
+    console.print(f"{len(published)} published story pages:")
+    for story_id in sorted(published):
+        version = store.latest_story_version(story_id, published_only=True)
+        if version is not None:
+            console.print(Text(f"  {story_id}: {version.page.headline}"))

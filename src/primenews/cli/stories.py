@@ -1,4 +1,5 @@
-"""``primenews cluster`` and ``primenews stories``: build stories, list, show, export them."""
+"""``primenews cluster`` and ``primenews stories``: build stories; list, show, export them;
+show their pages (Markdown, JSON, HTML), list page versions and diff two of them."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from primenews.cli.context import AppContext, console, err_console, open_cli_store
 from primenews.config import Settings
@@ -19,8 +21,10 @@ from primenews.errors import ConfigError
 from primenews.models import Article, Copy
 from primenews.pipeline.stories import StoriesReport, build_stories
 from primenews.store import Store
+from primenews.synthesize.render import render_html, render_json, render_markdown
+from primenews.synthesize.versions import diff_versions
 
-app = typer.Typer(help="Browse and export stories.", no_args_is_help=True)
+app = typer.Typer(help="Browse and export stories and their page versions.", no_args_is_help=True)
 
 
 class ClusterProgress:
@@ -111,8 +115,9 @@ def list_stories(
         stories = store.list_stories(limit=limit)
         total = store.count_stories()
         members = {s.id: store.get_articles(store.story_article_ids(s.id)) for s in stories}
+        pages = store.page_states([s.id for s in stories])
     table = Table(title=f"{len(stories)} of {total} stories")
-    for column in ("id", "reports", "outlets", "languages", "first", "last", "title"):
+    for column in ("id", "reports", "outlets", "languages", "first", "last", "page", "title"):
         table.add_column(column, overflow="fold")
     for s in stories:
         articles = members[s.id]
@@ -123,29 +128,94 @@ def list_stories(
             ",".join(sorted({a.language or "?" for a in articles})),
             _day(s.first_published_at),
             _day(s.last_published_at),
-            (s.title or "")[:90],
+            _page_state(pages.get(s.id)),
+            Text((s.title or "")[:90]),
         )
     console.print(table)
 
 
+def _page_state(state: tuple[int, bool] | None) -> str:
+    if state is None:
+        return ""
+    version, published = state
+    return f"v{version}" if published else f"v{version} held"
+
+
+def _live_story(store: Store, story_id: int) -> int:
+    """The live story ``story_id`` stands for, or exit with a hint."""
+    live = store.resolve_story_id(story_id)
+    if live is None:
+        err_console.print(f"no story with id {story_id}; see `primenews stories list`")
+        raise typer.Exit(1)
+    if live != story_id:
+        err_console.print(f"story {story_id} was merged into story {live}", style="dim")
+    return live
+
+
+def _no_page(story_id: int) -> typer.Exit:
+    err_console.print(
+        f"story {story_id} has no page yet; write one with `primenews synthesize --story "
+        f"{story_id}` (it needs page_min_reports independent reports)"
+    )
+    return typer.Exit(1)
+
+
 @app.command("show")
 def show_story(
-    ctx: typer.Context, story_id: Annotated[int, typer.Argument(help="The story's id.")]
+    ctx: typer.Context,
+    story_id: Annotated[int, typer.Argument(help="The story's id.")],
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="text (reports), or the page as md, json, html.")
+    ] = "text",
+    version: Annotated[
+        int | None, typer.Option("--version", help="This version of the page (default latest).")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File (default stdout).")
+    ] = None,
 ) -> None:
-    """One story: its reports in order, copies marked."""
+    """One story: its reports in order (text), or its page as Markdown, JSON or HTML."""
+    renderers = {"md": render_markdown, "json": render_json, "html": render_html}
+    if format != "text" and format not in renderers:
+        err_console.print(f"unknown format {format!r}: use text, md, json or html")
+        raise typer.Exit(2)
     app_ctx: AppContext = ctx.obj
     with open_cli_store(app_ctx.settings) as store:
-        live = store.resolve_story_id(story_id)
-        if live is None:
-            err_console.print(f"no story with id {story_id}; see `primenews stories list`")
+        live = _live_story(store, story_id)
+        if format == "text":
+            _show_reports(store, live)
+            return
+        page = (
+            store.latest_story_version(live)
+            if version is None
+            else store.get_story_version(live, version)
+        )
+    if page is None:
+        if version is not None:
+            err_console.print(f"story {live} has no page version {version}")
             raise typer.Exit(1)
-        story = store.get_story(live)
-        articles = store.get_articles(store.story_article_ids(live))
-        copies = {a.id: store.copy_of(a.id) for a in articles}
+        raise _no_page(live)
+    if not page.published:
+        err_console.print(f"story {live} version {page.version} is held by the publish gate")
+    _emit(renderers[format](page), output)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    """Print ``text`` as it is (no console markup), or write it to ``output``."""
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        err_console.print(f"wrote {output}")
+
+
+def _show_reports(store: Store, live: int) -> None:
+    story = store.get_story(live)
+    articles = store.get_articles(store.story_article_ids(live))
+    copies = {a.id: store.copy_of(a.id) for a in articles}
+    page = store.latest_story_version(live)
     assert story is not None
-    if live != story_id:
-        console.print(f"story {story_id} was merged into story {live}", style="dim")
-    console.rule(f"story {live}: {story.title or '(untitled)'}")
+    console.rule(Text(f"story {live}: {story.title or '(untitled)'}"))
     table = Table()
     for column in ("article", "published", "outlet", "lang", "title", "copy of"):
         table.add_column(column, overflow="fold")
@@ -160,6 +230,81 @@ def show_story(
             f"{copy.original_id} ({copy.kind})" if copy else "",
         )
     console.print(table)
+    if page is None:
+        console.print("no page yet", style="dim")
+        return
+    state = "published" if page.published else "held by the publish gate"
+    console.print(
+        Text(
+            f"page: version {page.version} ({state}), {_day(page.created_at, minutes=True)}, "
+            f"{page.page.backend}: {page.page.headline}\n"
+            f"see `primenews stories show {live} --format md|json|html`, "
+            f"`primenews stories versions {live}`"
+        )
+    )
+
+
+@app.command("versions")
+def list_versions(
+    ctx: typer.Context, story_id: Annotated[int, typer.Argument(help="The story's id.")]
+) -> None:
+    """Every version of a story's page: when, which backend, the gate's say, what was new."""
+    app_ctx: AppContext = ctx.obj
+    with open_cli_store(app_ctx.settings) as store:
+        live = _live_story(store, story_id)
+        versions = store.story_versions(live)
+    if not versions:
+        raise _no_page(live)
+    table = Table(title=f"story {live}: {len(versions)} page version(s)")
+    for column in ("version", "written", "state", "backend", "reports", "rejects", "headline"):
+        table.add_column(column, overflow="fold")
+    table.add_column("what's new", overflow="fold")
+    for v in versions:
+        table.add_row(
+            str(v.version),
+            _day(v.created_at, minutes=True),
+            "published" if v.published else "held",
+            v.page.backend,
+            str(len(v.article_ids)),
+            str(sum(1 for x in v.verdicts if x.reject)),
+            Text(v.page.headline),
+            Text(v.whats_new or ""),
+        )
+    console.print(table)
+
+
+@app.command("diff")
+def diff_story(
+    ctx: typer.Context,
+    story_id: Annotated[int, typer.Argument(help="The story's id.")],
+    old: Annotated[
+        int | None, typer.Option("--from", help="Older version (default: the one before --to).")
+    ] = None,
+    new: Annotated[int | None, typer.Option("--to", help="Newer version (default latest).")] = None,
+) -> None:
+    """What changed between two versions of a story's page (a unified diff of the Markdown)."""
+    app_ctx: AppContext = ctx.obj
+    with open_cli_store(app_ctx.settings) as store:
+        live = _live_story(store, story_id)
+        latest = store.latest_story_version(live)
+        if latest is None:
+            raise _no_page(live)
+        to_number = new if new is not None else latest.version
+        from_number = old if old is not None else to_number - 1
+        if from_number < 1:
+            err_console.print(
+                f"story {live} has one page version only: nothing to compare it with yet"
+            )
+            raise typer.Exit(1)
+        before = store.get_story_version(live, from_number)
+        after = store.get_story_version(live, to_number)
+    if before is None or after is None:
+        missing = from_number if before is None else to_number
+        err_console.print(
+            f"story {live} has no page version {missing} (versions 1 to {latest.version})"
+        )
+        raise typer.Exit(1)
+    typer.echo("\n".join(diff_versions(before, after)))
 
 
 @app.command("export")

@@ -22,7 +22,7 @@ import html
 import logging
 import re
 
-__all__ = ["clean_paragraph", "clean_paragraphs", "drop_title_paragraphs"]
+__all__ = ["boilerplate_family", "clean_paragraph", "clean_paragraphs", "drop_title_paragraphs"]
 
 logger = logging.getLogger(__name__)
 

@@ -12,14 +12,15 @@ from primenews.store.copies import CopyQueries
 from primenews.store.database import PostgresDatabase, SQLiteDatabase, connect
 from primenews.store.log import LogQueries, StoredItemError
 from primenews.store.migrations import apply_migrations
+from primenews.store.pages import PageCandidate, PageQueries
 from primenews.store.sources import SourceQueries
 from primenews.store.stories import StoryQueries
 
-__all__ = ["ArticleRecord", "Store", "StoredItemError", "open_store"]
+__all__ = ["ArticleRecord", "PageCandidate", "Store", "StoredItemError", "open_store"]
 
 
-class Store(SourceQueries, ArticleQueries, LogQueries, CopyQueries, StoryQueries):
-    """Sources, articles, revisions, the fetch log, item errors, copies, embeddings, stories."""
+class Store(SourceQueries, ArticleQueries, LogQueries, CopyQueries, StoryQueries, PageQueries):
+    """Sources, articles, revisions, fetch log, item errors, copies, embeddings, stories, pages."""
 
     def __init__(self, db: SQLiteDatabase | PostgresDatabase) -> None:
         self.db = db

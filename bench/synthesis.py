@@ -1,0 +1,372 @@
+"""Story-page synthesis: summary quality beside three baselines, speed, and grounding.
+
+Quality, on NeuS (``../shared/data/summarization/neus-val.jsonl`` unless ``--neus``): each
+story's three outlets' title and lead become three Articles (ids 1..3, no outlet, no date); the
+extractive backend writes a page; "our summary" is the page's text in reading order (summary
+sentence, then the sections' sentences). It and three baselines, all cut to the reference
+summary's word count, are scored against the AllSides editors' summary with ROUGE-1/2/L F1
+(``rouge-score``, stemming on):
+
+  lead       the first report's text
+  lexrank    sumy's LexRank over the three reports' sentences
+  textrank   sumy's TextRank over the same sentences
+
+The baselines get PrimeNews's own sentence splitter (sumy's needs nltk data it would download)
+and list their sentences best first. Headlines are scored the same way against the editors'
+headline, beside the first report's title.
+
+Speed: pages/s over the NeuS stories, and the time to write one 10-report story on one core:
+the ten longest reports of the largest event in ``news-events/pages-dev.jsonl``.
+
+Grounding (with ``--grounding``): for each news-events set, a page per event with at least two
+reports, checked by the publish gate (``primenews.synthesize.gate.check_page``): pages
+written, sentences, sentences with a rejecting verdict, verdicts by check.
+
+    python bench/synthesis.py [--neus FILE] [--limit N] [--grounding] [--out FILE]
+
+Prints a table, writes every story's output as a JSON list (default
+bench/results/synthesis.json: ``[{"id", "headline", "summary", "sections", "sentences":
+[{"text", "citations": [{"article", "start", "end", "text"}]}], "quotes"}]``) and the scores
+beside it (``synthesis-scores.json``).
+"""
+
+from __future__ import annotations
+
+import os
+
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")  # one core, as the speed target says
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from rouge_score import rouge_scorer
+from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
+from sumy.nlp.stemmers import Stemmer
+from sumy.summarizers.lex_rank import LexRankSummarizer
+from sumy.summarizers.text_rank import TextRankSummarizer
+from sumy.utils import get_stop_words
+
+from primenews.errors import SynthesisError
+from primenews.models import Article, Report, StoryPage
+from primenews.synthesize.extractive import ExtractiveSynthesizer
+from primenews.synthesize.sentences import split_sentences
+from primenews.synthesize.textstats import WORD
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "data"
+DEFAULT_NEUS = SHARED / "summarization" / "neus-val.jsonl"
+EVENTS = SHARED / "news-events"
+EVENT_SETS = ["ecbplus-dev", "neus-val-articles", "meantime", "pages-dev"]
+DEFAULT_OUT = ROOT / "bench" / "results" / "synthesis.json"
+METRICS = ("rouge1", "rouge2", "rougeL")
+SYSTEMS = ("ours", "lead", "lexrank", "textrank")
+
+
+# --- inputs --------------------------------------------------------------------------------
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def neus_reports(record: dict[str, Any]) -> list[Report]:
+    """A NeuS story's three outlets as Reports: ids 1..3, no outlet, no date."""
+    reports: list[Report] = []
+    for number, item in enumerate(record["articles"], start=1):
+        url = f"urn:neus:{record['id']}:{number}"
+        article = Article(
+            id=number,
+            url=url,
+            canonical_url=url,
+            content_hash=f"{record['id']}:{number}",
+            title=item.get("title"),
+            text=item.get("text") or "",
+            language="en",
+        )
+        reports.append(Report(article))
+    return reports
+
+
+def event_reports(records: Sequence[dict[str, Any]]) -> list[Report]:
+    """News-events records (one event) as Reports with ids 1..n."""
+    reports: list[Report] = []
+    for number, record in enumerate(records, start=1):
+        url = record.get("url") or f"urn:event:{record['id']}"
+        article = Article(
+            id=number,
+            url=url,
+            canonical_url=url,
+            content_hash=str(record["id"]),
+            title=record.get("title"),
+            text=record.get("text") or "",
+            language=record.get("language"),
+            outlet=record.get("outlet"),
+        )
+        reports.append(Report(article))
+    return reports
+
+
+# --- texts to score ------------------------------------------------------------------------
+
+
+def page_text(page: StoryPage) -> str:
+    """The page's sentences in reading order: summary, then each section's sentences."""
+    sentences = [page.summary.text]
+    sentences += [s.text for section in page.sections for s in section.sentences]
+    return " ".join(sentences)
+
+
+def truncate(text: str, words: int) -> str:
+    return " ".join(text.split()[:words])
+
+
+class _Tokenizer:
+    """Sumy's tokenizer interface over PrimeNews's splitter (no nltk data needed)."""
+
+    language = "english"
+
+    def to_sentences(self, paragraph: str) -> list[str]:
+        return [span.text for span in split_sentences(paragraph)]
+
+    def to_words(self, sentence: str) -> list[str]:
+        return WORD.findall(sentence)
+
+
+def sumy_ranked(texts: Sequence[str], summarizer: Any) -> str:
+    """All the texts' sentences, best first by ``summarizer``'s rating (ties: text order)."""
+    tokenizer = _Tokenizer()
+    sentences = [
+        Sentence(span.text, tokenizer) for text in texts for span in split_sentences(text)
+    ]
+    if not sentences:
+        return ""
+    document = ObjectDocumentModel([Paragraph(sentences)])
+    summarizer.stop_words = get_stop_words("english")
+    ratings = _ratings(summarizer, document)
+    order = sorted(range(len(sentences)), key=lambda i: (-ratings[sentences[i]], i))
+    return " ".join(str(sentences[i]) for i in order)
+
+
+def _ratings(summarizer: Any, document: Any) -> dict[Any, float]:
+    """Sumy's sentence ratings (LexRank's as its ``__call__`` computes them)."""
+    if isinstance(summarizer, TextRankSummarizer):
+        return dict(summarizer.rate_sentences(document))
+    words = [summarizer._to_words_set(s) for s in document.sentences]  # noqa: SLF001
+    tf = summarizer._compute_tf(words)  # noqa: SLF001
+    idf = summarizer._compute_idf(words)  # noqa: SLF001
+    matrix = summarizer._create_matrix(words, summarizer.threshold, tf, idf)  # noqa: SLF001
+    scores = summarizer.power_method(matrix, summarizer.epsilon)
+    return dict(zip(document.sentences, scores, strict=True))
+
+
+# --- quality -------------------------------------------------------------------------------
+
+
+def bench_quality(records: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """ROUGE of ours and the baselines, the headline ROUGE, and every story's output."""
+    scorer = rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True)
+    stemmer = Stemmer("english")
+    baselines: dict[str, Callable[[list[str]], str]] = {
+        "lead": lambda texts: texts[0] if texts else "",
+        "lexrank": lambda texts: sumy_ranked(texts, LexRankSummarizer(stemmer)),
+        "textrank": lambda texts: sumy_ranked(texts, TextRankSummarizer(stemmer)),
+    }
+    synthesizer = ExtractiveSynthesizer()
+    sums: dict[str, dict[str, list[float]]] = {s: defaultdict(list) for s in SYSTEMS}
+    heads: dict[str, dict[str, list[float]]] = {s: defaultdict(list) for s in ("ours", "lead")}
+    outputs: list[dict[str, Any]] = []
+    elapsed = 0.0
+    failures = 0
+    for record in records:
+        reference = record["reference"]
+        length = len(reference["summary"].split())
+        reports = neus_reports(record)
+        started = time.perf_counter()
+        try:
+            page: StoryPage | None = synthesizer.write(1, reports)
+        except SynthesisError:
+            page = None  # no usable sentence at all: scored as empty output
+        elapsed += time.perf_counter() - started
+        texts = [r.article.text for r in reports]
+        candidates = {"ours": page_text(page) if page else ""}
+        candidates |= {name: make(texts) for name, make in baselines.items()}
+        for name, text in candidates.items():
+            _add(sums[name], scorer.score(reference["summary"], truncate(text, length)))
+        _add(heads["ours"], scorer.score(reference["headline"], page.headline if page else ""))
+        _add(heads["lead"], scorer.score(reference["headline"], reports[0].article.title or ""))
+        if page is not None:
+            outputs.append(story_output(record["id"], page))
+        else:
+            failures += 1
+    table = {
+        "stories": len(records),
+        "failures": failures,
+        "summary": {name: _means(values) for name, values in sums.items()},
+        "headline": {name: _means(values) for name, values in heads.items()},
+        "pages_per_s": len(records) / elapsed if elapsed else 0.0,
+    }
+    return table, outputs
+
+
+def _add(bucket: dict[str, list[float]], scores: dict[str, Any]) -> None:
+    for metric in METRICS:
+        bucket[metric].append(scores[metric].fmeasure)
+
+
+def _means(bucket: dict[str, list[float]]) -> dict[str, float]:
+    return {metric: 100 * statistics.fmean(bucket[metric]) for metric in METRICS}
+
+
+def story_output(story: str, page: StoryPage) -> dict[str, Any]:
+    sentences = [page.summary, *(s for section in page.sections for s in section.sentences)]
+    return {
+        "id": story,
+        "headline": page.headline,
+        "summary": page.summary.text,
+        "sections": [section.heading for section in page.sections],
+        "sentences": [
+            {
+                "text": sentence.text,
+                "citations": [
+                    {"article": c.article_id, "start": c.start, "end": c.end, "text": c.text}
+                    for c in sentence.citations
+                ],
+            }
+            for sentence in sentences
+        ],
+        "quotes": [{"text": q.text, "speaker": q.speaker} for q in page.quotes],
+    }
+
+
+# --- speed ---------------------------------------------------------------------------------
+
+
+def bench_ten_reports(path: Path, runs: int = 20) -> dict[str, Any]:
+    """Median time to write a page from the 10 longest reports of the largest event."""
+    events: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for record in read_jsonl(path):
+        events[record["event_id"]].append(record)
+    event, records = max(events.items(), key=lambda item: (len(item[1]), item[0]))
+    chosen = sorted(records, key=lambda r: (-len(r.get("text") or ""), str(r["id"])))[:10]
+    reports = event_reports(chosen)
+    synthesizer = ExtractiveSynthesizer()
+    synthesizer.write(1, reports)  # warm up
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        synthesizer.write(1, reports)
+        times.append(time.perf_counter() - started)
+    return {
+        "event": event,
+        "reports": len(reports),
+        "characters": sum(len(r.article.text) for r in reports),
+        "median_ms": 1000 * statistics.median(times),
+        "max_ms": 1000 * max(times),
+    }
+
+
+# --- grounding -----------------------------------------------------------------------------
+
+
+def bench_grounding(sets: Sequence[str]) -> dict[str, Any]:
+    """Publish-gate verdicts on a page per event (events with at least two reports)."""
+    from primenews.synthesize.gate import check_page  # helper GATE's module
+
+    synthesizer = ExtractiveSynthesizer()
+    results: dict[str, Any] = {}
+    for name in sets:
+        path = EVENTS / f"{name}.jsonl"
+        if not path.exists():
+            continue
+        events: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for record in read_jsonl(path):
+            events[record["event_id"]].append(record)
+        pages = sentences = flawed = 0
+        checks: Counter[str] = Counter()
+        for event in sorted(events):
+            if len(events[event]) < 2:
+                continue
+            reports = event_reports(events[event])
+            page = synthesizer.write(1, reports)
+            verdicts = check_page(page, {r.article.id: r.article for r in reports})
+            pages += 1
+            sentences += 1 + sum(len(s.sentences) for s in page.sections)
+            flawed += len({v.target for v in verdicts if v.reject and "sentence" in v.target})
+            flawed += any(v.reject and v.target == "summary" for v in verdicts)
+            checks.update(v.check for v in verdicts)
+        results[name] = {
+            "pages": pages,
+            "sentences": sentences,
+            "flawed_sentences": flawed,
+            "supported_rate": 1 - flawed / sentences if sentences else 0.0,
+            "verdicts": dict(sorted(checks.items())),
+        }
+    return results
+
+
+# --- report --------------------------------------------------------------------------------
+
+
+def print_table(results: dict[str, Any]) -> None:
+    quality = results["quality"]
+    print(f"NeuS {quality['stories']} stories; ROUGE F1 x100 at the reference's length")
+    print(f"{'system':<10} {'R-1':>6} {'R-2':>6} {'R-L':>6}")
+    for name, scores in quality["summary"].items():
+        print(f"{name:<10} " + " ".join(f"{scores[m]:6.1f}" for m in METRICS))
+    print("headline vs editors' headline")
+    for name, scores in quality["headline"].items():
+        label = "ours" if name == "ours" else "1st title"
+        print(f"{label:<10} " + " ".join(f"{scores[m]:6.1f}" for m in METRICS))
+    print(f"extractive: {quality['pages_per_s']:.0f} pages/s on NeuS stories")
+    ten = results.get("ten_reports")
+    if ten:
+        print(
+            f"10-report story ({ten['event']}, {ten['characters']} chars): "
+            f"median {ten['median_ms']:.1f} ms, max {ten['max_ms']:.1f} ms (one core)"
+        )
+    for name, grounding in results.get("grounding", {}).items():
+        print(
+            f"gate {name:<18} pages {grounding['pages']:>4}  sentences {grounding['sentences']:>5}"
+            f"  supported {100 * grounding['supported_rate']:5.1f}%  {grounding['verdicts']}"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--neus", type=Path, default=DEFAULT_NEUS)
+    parser.add_argument("--limit", type=int, default=0, help="only the first N stories")
+    parser.add_argument("--grounding", action="store_true", help="run the publish gate too")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = parser.parse_args(argv)
+    if not args.neus.exists():
+        print(f"no NeuS file at {args.neus}", file=sys.stderr)
+        return 2
+    records = read_jsonl(args.neus)
+    if args.limit:
+        records = records[: args.limit]
+    quality, outputs = bench_quality(records)
+    results: dict[str, Any] = {"neus": str(args.neus), "quality": quality}
+    if (EVENTS / "pages-dev.jsonl").exists():
+        results["ten_reports"] = bench_ten_reports(EVENTS / "pages-dev.jsonl")
+    if args.grounding:
+        results["grounding"] = bench_grounding(EVENT_SETS)
+    print_table(results)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(outputs, ensure_ascii=False, indent=1), encoding="utf-8")
+    scores = args.out.with_name(f"{args.out.stem}-scores.json")
+    scores.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"wrote {args.out} and {scores}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,240 @@
+"""The default synthesizer: an extractive-compressive story page, with no model.
+
+    reports --ranking--> salient, non-redundant sentences (cross-outlet centrality, lead
+            position, title words; MMR)  --openers--> each sentence able to stand alone
+            --sections--> sub-topic groups, chronological inside, keyphrase subheadings
+            --headline--> the most representative title, at most 90 characters
+            --quotes--> up to three attributed quotes;  --coverage--> facts and sources
+
+Every page sentence is a report sentence (a dangling connective dropped or a pronoun replaced
+by the name it stands for) and cites it, plus every other independent report's sentence that
+says the same (most of its content terms, its numbers and its names), so multi-outlet
+support is visible. Copies are never quoted or cited when their original is a report of the
+story: they count in coverage only. The page is written in the story's main language when its
+reports mix languages. Output is deterministic: the same reports, in any order, give the same
+page.
+
+Tuned on NeuS train (``bench/synthesis.py --neus neus-train.jsonl``): the salience weights,
+MMR λ, the redundancy cut and the sentence-length bounds in :class:`ExtractiveOptions`;
+validation was measured once with the settings fixed.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from primenews.errors import SynthesisError
+from primenews.models import Article, Citation, PageSentence, Report, Section, StoryPage
+from primenews.synthesize.coverage import describe_coverage, list_sources, report_order
+from primenews.synthesize.headline import choose_headline
+from primenews.synthesize.openers import has_dangling_opener, repair_opener
+from primenews.synthesize.quotes import pick_quotes
+from primenews.synthesize.ranking import (
+    Candidate,
+    Ranked,
+    RankWeights,
+    collect_candidates,
+    independent_reports,
+    rank_candidates,
+    select_sentences,
+)
+from primenews.synthesize.sections import group_sentences, keyphrase_heading, order_group
+from primenews.synthesize.sentences import split_sentences
+from primenews.synthesize.support import supporting_sentences
+
+__all__ = ["ExtractiveOptions", "ExtractiveSynthesizer"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractiveOptions:
+    """Knobs of the extractive writer (defaults tuned on NeuS train)."""
+
+    max_sentences: int = 12  # summary + section sentences
+    mmr_lambda: float = 0.7
+    redundancy: float = 0.5  # never choose a sentence this similar to a chosen one
+    min_words: int = 6
+    max_words: int = 60
+    per_section: int = 3
+    max_sections: int = 5
+    max_quotes: int = 3
+    headline_chars: int = 90
+    min_main_language_sentences: int = 3  # below this, other languages' sentences are used
+    weights: RankWeights = field(default_factory=RankWeights)
+
+
+class ExtractiveSynthesizer:
+    """Writes a story page by choosing and arranging report sentences (no model)."""
+
+    name = "extractive"
+
+    def __init__(self, options: ExtractiveOptions | None = None) -> None:
+        self.options = options or ExtractiveOptions()
+
+    def write(self, story_id: int, reports: Sequence[Report]) -> StoryPage:
+        """The story page of ``reports``; :class:`SynthesisError` when none has a sentence."""
+        started = time.perf_counter()
+        ordered = sorted(reports, key=report_order)
+        evidence = independent_reports(ordered)
+        articles = {r.article.id: r.article for r in ordered}
+        ranked, language = self._rank(story_id, evidence)
+        chosen = select_sentences(
+            ranked,
+            count=self.options.max_sentences,
+            mmr_lambda=self.options.mmr_lambda,
+            redundancy=self.options.redundancy,
+        )
+        writer = _PageWriter(ranked, articles)
+        summary, rest = writer.summary(chosen)
+        sections = self._sections(writer, rest)
+        titles = [r.article.title or "" for r in evidence if _in_language(r, language)]
+        page = StoryPage(
+            story_id=story_id,
+            headline=choose_headline(titles, summary.text, limit=self.options.headline_chars),
+            summary=summary,
+            sections=sections,
+            quotes=tuple(
+                pick_quotes(
+                    ranked.candidates, ranked.scores, articles, limit=self.options.max_quotes
+                )
+            ),
+            coverage=describe_coverage(ordered),
+            sources=list_sources(ordered),
+            backend=self.name,
+        )
+        logger.debug(
+            "story page written",
+            extra={
+                "story_id": story_id,
+                "stage": "synthesize",
+                "duration_ms": round((time.perf_counter() - started) * 1000),
+            },
+        )
+        return page
+
+    def _rank(self, story_id: int, evidence: list[Report]) -> tuple[Ranked, str | None]:
+        """Candidates of the independent reports, scored; only those in the story's main
+        language when it has enough of them (the others still count in coverage)."""
+        options = self.options
+        candidates = collect_candidates(
+            evidence, min_words=options.min_words, max_words=options.max_words
+        )
+        if not candidates:  # short or odd reports: take any sentence with words
+            candidates = collect_candidates(evidence, min_words=1, max_words=10_000, strict=False)
+        if not candidates:
+            raise SynthesisError(
+                f"story {story_id}: none of its {len(evidence)} independent reports has a "
+                "usable sentence; check that the articles have extracted text"
+            )
+        language = _main_language(evidence)
+        languages = {r.article.id: r.article.language for r in evidence}
+        same = [c for c in candidates if languages[c.article_id] in (None, language)]
+        if language is not None and len(same) >= options.min_main_language_sentences:
+            candidates = same
+        titles = [
+            r.article.title for r in evidence if r.article.title and _in_language(r, language)
+        ]
+        return rank_candidates(candidates, titles, options.weights), language
+
+    def _sections(self, writer: _PageWriter, rest: list[int]) -> tuple[Section, ...]:
+        """Sub-topic sections of the chosen sentences after the summary."""
+        groups = group_sentences(
+            rest,
+            writer.ranked.similarity,
+            per_section=self.options.per_section,
+            max_sections=self.options.max_sections,
+        )
+        candidates = writer.ranked.candidates
+        when = [c.published_at for c in candidates]
+        position = [c.position for c in candidates]
+        owner = [c.article_id for c in candidates]
+        rank = {index: place for place, index in enumerate(rest)}
+        bodies = [
+            writer.section_sentences(order_group(g, when, position, owner, rank)) for g in groups
+        ]
+        bodies = [body for body in bodies if body]
+        used: set[str] = set()
+        sections: list[Section] = []
+        for index, body in enumerate(bodies):
+            others = [s.text for j, other in enumerate(bodies) if j != index for s in other]
+            heading = keyphrase_heading([s.text for s in body], others, used)
+            sections.append(Section(heading, tuple(body)))
+        return tuple(sections)
+
+
+def _main_language(reports: Sequence[Report]) -> str | None:
+    counts = Counter(r.article.language for r in reports if r.article.language)
+    if not counts:
+        return None
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[0][0]
+
+
+def _in_language(report: Report, language: str | None) -> bool:
+    return language is None or report.article.language in (None, language)
+
+
+class _PageWriter:
+    """Turns chosen candidates into cited page sentences that stand alone."""
+
+    def __init__(self, ranked: Ranked, articles: Mapping[int, Article]) -> None:
+        self.ranked = ranked
+        self.articles = articles
+
+    def summary(self, chosen: list[int]) -> tuple[PageSentence, list[int]]:
+        """The first chosen sentence that can stand alone, and the rest of ``chosen``."""
+        for place, index in enumerate(chosen):
+            sentence = self._standalone(index)
+            if sentence is not None:
+                return sentence, chosen[:place] + chosen[place + 1 :]
+        raise SynthesisError("no chosen sentence can stand alone as the page summary")
+
+    def section_sentences(self, members: list[int]) -> list[PageSentence]:
+        """``members`` as page sentences; a dangling sentence stays only right after the
+        sentence it follows in its report, else it is repaired or dropped."""
+        sentences: list[PageSentence] = []
+        previous: Candidate | None = None
+        for index in members:
+            candidate = self.ranked.candidates[index]
+            follows = (
+                previous is not None
+                and previous.article_id == candidate.article_id
+                and previous.position == candidate.position - 1
+            )
+            sentence = self._cited(index) if follows else self._standalone(index)
+            if sentence is not None:
+                sentences.append(sentence)
+                previous = candidate
+        return sentences
+
+    def _standalone(self, index: int) -> PageSentence | None:
+        candidate = self.ranked.candidates[index]
+        if not has_dangling_opener(candidate.text):
+            return self._cited(index)
+        article = self.articles[candidate.article_id]
+        repair = repair_opener(candidate.text, article.text[: candidate.start])
+        if repair.text is None:
+            return None
+        cited = self._cited(index)
+        extra: tuple[Citation, ...] = ()
+        if repair.name_at is not None:
+            extra = (_citation_at(article, repair.name_at),)
+        return PageSentence(repair.text, cited.citations + extra)
+
+    def _cited(self, index: int) -> PageSentence:
+        candidate = self.ranked.candidates[index]
+        own = Citation(candidate.article_id, candidate.start, candidate.end, candidate.text)
+        others = supporting_sentences(self.ranked, index)
+        return PageSentence(candidate.text, (own, *others))
+
+
+def _citation_at(article: Article, offset: int) -> Citation:
+    """A citation of the sentence of ``article`` that contains ``offset``."""
+    for span in split_sentences(article.text):
+        if span.start <= offset < span.end:
+            return Citation(article.id, span.start, span.end, span.text)
+    raise SynthesisError(f"article {article.id}: offset {offset} is in no sentence")

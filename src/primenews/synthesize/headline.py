@@ -1,0 +1,86 @@
+"""A neutral headline of at most 90 characters, chosen from the reports' titles.
+
+Titles are cleaned of outlet suffixes ("… - Reuters", "… | CNN") and of labels ("BREAKING:",
+"WATCH:"). The headline is the title that agrees most with the others and with the page's
+summary (an outlet's slanted or teasing title agrees least), with questions, exclamations and
+all-quote titles marked down. A title over the limit is cut to its longest clause that fits
+(at a colon, dash, semicolon or comma), never mid-clause. With no usable title the headline is
+the summary sentence, compressed the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from primenews.synthesize.textstats import term_matrix, terms_of
+
+__all__ = ["choose_headline", "clean_title", "compress_headline"]
+
+_LABEL = re.compile(
+    r"^(?:breaking|watch|live|exclusive|update[d]?|opinion|analysis|video|photos|explainer|"
+    r"just in|ultima hora|última hora|eilmeldung|en direct|en vivo)\s*(?:news)?\s*[:|\-–—]\s*",
+    re.IGNORECASE,
+)
+_SUFFIX = re.compile(r"\s+[|\-–—]\s+[^|\-–—]{2,40}$")
+_CLAUSE = re.compile(r"\s*(?::|;|\s[-–—]\s|,(?=\s))\s*")
+_TRAILING = re.compile(r"[\s,;:.\-–—]+$")
+
+
+def clean_title(title: str) -> str:
+    """``title`` without an outlet suffix, a label or surrounding white space."""
+    cleaned = " ".join(title.split())
+    cleaned = _LABEL.sub("", cleaned)
+    suffix = _SUFFIX.search(cleaned)
+    if suffix and len(terms_of(suffix.group())) <= 3 and suffix.start() >= 20:
+        cleaned = cleaned[: suffix.start()]
+    return _TRAILING.sub("", cleaned)
+
+
+def compress_headline(text: str, limit: int) -> str:
+    """``text`` as a headline of at most ``limit`` characters: its longest fitting clause
+    prefix, or failing that its longest fitting word prefix that does not end on a function
+    word."""
+    text = _TRAILING.sub("", " ".join(text.split()))
+    if len(text) <= limit:
+        return text
+    cuts = [m.start() for m in _CLAUSE.finditer(text) if 0 < m.start() <= limit]
+    if cuts and cuts[-1] >= limit // 3:
+        return _TRAILING.sub("", text[: cuts[-1]])
+    words = text[: limit + 1].split()[:-1] if not text[limit].isspace() else text[:limit].split()
+    while words and not terms_of(words[-1]):
+        words.pop()
+    return _TRAILING.sub("", " ".join(words))
+
+
+def choose_headline(titles: Sequence[str], summary: str, *, limit: int = 90) -> str:
+    """The most representative clean title (see the module docstring), at most ``limit`` long."""
+    cleaned = [clean_title(t) for t in titles if t and t.strip()]
+    cleaned = [t for t in cleaned if len(terms_of(t)) >= 2]
+    if not cleaned:
+        return compress_headline(summary, limit)
+    matrix = term_matrix([*cleaned, summary])
+    similarity = matrix.similarity()
+    best_index, best_value = 0, float("-inf")
+    for index, title in enumerate(cleaned):
+        others = [similarity[index, j] for j in range(len(cleaned)) if j != index]
+        agreement = sum(others) / len(others) if others else 0.0
+        value = agreement + 0.5 * float(similarity[index, -1]) - _penalty(title, limit)
+        if value > best_value:
+            best_index, best_value = index, value
+    return compress_headline(cleaned[best_index], limit)
+
+
+def _penalty(title: str, limit: int) -> float:
+    """Marks against a title as a neutral headline."""
+    penalty = 0.0
+    if title.endswith("?") or title.endswith("!"):
+        penalty += 0.3
+    stripped = title.strip("\"'“”‘’ ")
+    if title[:1] in "\"'“‘" or stripped != title.strip():
+        penalty += 0.2
+    if len(title) > limit:
+        penalty += 0.1
+    if sum(word.isupper() and len(word) > 3 for word in title.split()) >= 2:
+        penalty += 0.2
+    return penalty

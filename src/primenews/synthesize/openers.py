@@ -1,0 +1,97 @@
+"""Dangling openers: sentences that lean on a sentence the page does not show.
+
+A report sentence taken out of its report may open with a connective ("But", "However,",
+"Meanwhile,") or a pronoun ("He said…", "They…", "This…") that points back at what came before.
+:func:`repair_opener` drops a leading connective (capitalising what follows) and replaces a
+subject pronoun by the last full name the report used before the sentence; when no name is
+found it says the sentence cannot stand alone, and the writer drops it from that place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Repair", "has_dangling_opener", "last_named_person", "repair_opener"]
+
+_CONNECTIVE = re.compile(
+    r"^(?:but|and|also|however|meanwhile|still|yet|moreover|furthermore|instead|then|later|"
+    r"nonetheless|nevertheless|even so|in addition|additionally|besides|so|thus|therefore|"
+    r"as a result|in turn|separately|otherwise|in fact|indeed|pero|sin embargo|además|aber|"
+    r"doch|jedoch|außerdem|mais|cependant|però|tuttavia|maar)\b,?\s+",
+    re.IGNORECASE,
+)
+_PERSON_PRONOUN = re.compile(r"^(?:he|she)\b\s+", re.IGNORECASE)
+_OTHER_PRONOUN = re.compile(
+    r"^(?:they|it|this|that|these|those|his|her|their|its|him|them|such|the latter|the former|"
+    r"él|ella|ellos|ellas|er|sie|es|il|elle|ils|elles|lui|lei|zij|hij)\b",
+    re.IGNORECASE,
+)
+_NAME = re.compile(
+    r"\b(?:[A-ZÀ-ÖØ-Þ][\w'’-]+\.? ){0,2}[A-ZÀ-ÖØ-Þ][\w'’-]+ [A-ZÀ-ÖØ-Þ][\w'’-]+(?:-[A-Z][\w'’-]+)?"
+)
+_NOT_NAME_START = frozenset(
+    """
+    The A An In On At But And For With From After Before When While This That These Those It
+    He She They We Our His Her Their Its If As By Of To Under Over Since Despite During
+    Mayor Governor Gov. President Senator Sen. Rep. Representative Minister Prime Chancellor
+    Secretary General Gen. Engineer Judge Dr. Mr. Mrs. Ms. Professor Prof. Chief Director
+    Spokesman Spokeswoman Spokesperson Officer Captain Commissioner King Queen Pope Prince
+    Princess Sheriff Coach Attorney Chairman Chairwoman Leader Deputy Former Ambassador Agent
+    Detective Lt. Sgt. Col. Speaker Councillor Councilman Councilwoman Inspector Superintendent
+    """.split()  # noqa: SIM905
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Repair:
+    """What :func:`repair_opener` did: the new text, or ``None`` when it cannot stand alone."""
+
+    text: str | None
+    changed: bool
+    name_at: int | None = None  # where in ``before`` the name put in for a pronoun is
+
+
+def has_dangling_opener(text: str) -> bool:
+    """Whether ``text`` opens with a connective or a pronoun that points back."""
+    stripped = text.lstrip("\"'“‘«")
+    return bool(
+        _CONNECTIVE.match(stripped)
+        or _PERSON_PRONOUN.match(stripped)
+        or _OTHER_PRONOUN.match(stripped)
+    )
+
+
+def repair_opener(text: str, before: str) -> Repair:
+    """``text`` made to stand alone, given the report's text ``before`` it (see the module)."""
+    changed = False
+    match = _CONNECTIVE.match(text)
+    if match:
+        rest = text[match.end() :]
+        if not rest:
+            return Repair(None, True)
+        text, changed = rest[0].upper() + rest[1:], True
+    match = _PERSON_PRONOUN.match(text)
+    if match:
+        found = last_named_person(before)
+        if found is None:
+            return Repair(None, True)
+        name, offset = found
+        return Repair(f"{name} {text[match.end() :]}", True, offset)
+    if _OTHER_PRONOUN.match(text):
+        return Repair(None, True)
+    return Repair(text, changed)
+
+
+def last_named_person(text: str) -> tuple[str, int] | None:
+    """The last name of two or more capitalised words in ``text`` (not counting a phrase
+    start such as "The"), with its offset in ``text``."""
+    for match in reversed(list(_NAME.finditer(text))):
+        parts = match.group().split()
+        skipped = 0
+        while parts and parts[0] in _NOT_NAME_START:
+            skipped += len(parts[0]) + 1
+            parts = parts[1:]
+        if len(parts) >= 2:
+            return " ".join(parts), match.start() + skipped
+    return None

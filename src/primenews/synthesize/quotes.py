@@ -1,0 +1,124 @@
+"""Key quotes: verbatim quoted speech from the reports, with who said it.
+
+A quote is text between quotation marks (“…”, "…", «…», „…“) of at least five words, in a
+sentence that says who spoke: “…,” said X / “…,” X said / X said: “…” / “…,” according to X
+(and "dijo X", "según X", "sagte X", "a déclaré X"). A subject pronoun ("he said") is resolved
+to the last full name in the two sentences before it; a quote whose speaker cannot be named is
+left out, since an unattributed quote is not a key quote. Quotes are ranked by the salience of
+their sentence, one per speaker, near-duplicates (the same words in two outlets) kept once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from primenews.models import Article, Citation, Quote
+from primenews.synthesize.openers import last_named_person
+from primenews.synthesize.ranking import Candidate
+from primenews.synthesize.textstats import fold, words_of
+
+__all__ = ["find_quote", "pick_quotes"]
+
+MIN_QUOTE_WORDS = 5
+_QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"|«\s?([^»]+?)\s?»|„([^“”]+)[“”]")
+_NAME = r"((?:[A-ZÀ-ÖØ-Þ][\w.'’-]*\s){0,3}[A-ZÀ-ÖØ-Þ][\w'’-]+)"
+_PRONOUN = r"(he|she|He|She|él|ella|er|sie|il|elle)"
+_VERB = (
+    r"(?:said|says|told\s+\w+|added|wrote|stated|explained|warned|insisted|dijo|afirmó|"
+    r"declaró|sagte|erklärte|a\s+déclaré|a\s+dit|ha\s+detto)"
+)
+_AFTER = [
+    re.compile(rf"^[,.]?\s*{_VERB}\s+{_NAME}"),
+    re.compile(rf"^[,.]?\s*{_NAME}\s+{_VERB}\b"),
+    re.compile(rf"^[,.]?\s*(?:according\s+to|según|laut|selon)\s+{_NAME}"),
+    re.compile(rf"^[,.]?\s*{_PRONOUN}\s+{_VERB}\b"),
+    re.compile(rf"^[,.]?\s*{_VERB}\s+{_PRONOUN}\b"),
+]
+_BEFORE = [
+    re.compile(rf"{_NAME}\s+{_VERB}(?:\s+\w+)?[:,]?\s*$"),
+    re.compile(rf"(?:according\s+to|según|laut|selon)\s+{_NAME}[:,]?\s*$"),
+    re.compile(rf"\b{_PRONOUN}\s+{_VERB}[:,]?\s*$"),
+]
+_TITLE_WORDS = frozenset(["The", "A", "An", "But", "And", "In", "On", "As", "When"])
+
+
+def find_quote(sentence: str, before: str) -> tuple[str, str] | None:
+    """The first attributed quote in ``sentence`` as (quote text, speaker), or ``None``.
+
+    ``before`` is the report's text before the sentence, for resolving "he said".
+    """
+    for match in _QUOTED.finditer(sentence):
+        inner = next(group for group in match.groups() if group is not None)
+        inner = inner.strip().rstrip(",")
+        if len(words_of(inner)) < MIN_QUOTE_WORDS:
+            continue
+        speaker = _speaker(sentence[match.end() :], _AFTER, before)
+        if speaker is None:
+            speaker = _speaker(sentence[: match.start()], _BEFORE, before)
+        if speaker is not None:
+            return inner, speaker
+    return None
+
+
+def _speaker(context: str, patterns: list[re.Pattern[str]], before: str) -> str | None:
+    for pattern in patterns:
+        match = pattern.search(context)
+        if match is None:
+            continue
+        name = match.group(1)
+        if fold(name) in {"he", "she", "el", "ella", "er", "sie", "il", "elle"}:
+            found = last_named_person(_last_sentences(before))
+            return found[0] if found else None
+        parts = name.split()
+        while parts and parts[0] in _TITLE_WORDS:
+            parts = parts[1:]
+        if parts:
+            return " ".join(parts)
+    return None
+
+
+def _last_sentences(before: str, count: int = 2) -> str:
+    """Roughly the last ``count`` sentences of ``before``."""
+    cut = len(before)
+    for _ in range(count):
+        stop = max(before.rfind(". ", 0, cut - 1), before.rfind("\n", 0, cut - 1))
+        if stop < 0:
+            return before
+        cut = stop
+    return before[cut:]
+
+
+def pick_quotes(
+    candidates: Sequence[Candidate],
+    scores: NDArray[np.float64],
+    articles: Mapping[int, Article],
+    *,
+    limit: int,
+) -> list[Quote]:
+    """Up to ``limit`` key quotes from ``candidates``, best first (see the module docstring)."""
+    found: list[tuple[float, int, str, str]] = []
+    for index, candidate in enumerate(candidates):
+        article = articles[candidate.article_id]
+        quote = find_quote(candidate.text, article.text[: candidate.start])
+        if quote is not None:
+            found.append((-float(scores[index]), index, quote[0], quote[1]))
+    quotes: list[Quote] = []
+    speakers: set[str] = set()
+    seen: list[set[str]] = []
+    for _, index, text, speaker in sorted(found):
+        words = {fold(w) for w in words_of(text)}
+        if fold(speaker) in speakers or any(len(words & s) > 0.6 * len(words) for s in seen):
+            continue
+        candidate = candidates[index]
+        article = articles[candidate.article_id]
+        citation = Citation(candidate.article_id, candidate.start, candidate.end, candidate.text)
+        quotes.append(Quote(text, speaker, article.outlet or article.site_name, citation))
+        speakers.add(fold(speaker))
+        seen.append(words)
+        if len(quotes) >= limit:
+            break
+    return quotes

@@ -1,0 +1,190 @@
+"""Which report sentences a story page should say: candidates, salience, and MMR selection.
+
+A sentence is salient when other outlets say the same (cross-report centrality: its best match
+in each other independent report, averaged), when it is central within the story (its mean
+similarity to every other sentence, as in LexRank's degree centrality), when it opens its
+report (news leads carry the facts) and when it shares words with the reports' titles. The
+score is a weighted sum of the four, each scaled to 0..1 over the story. Selection is
+maximal marginal relevance: the next sentence maximises ``λ·score − (1−λ)·max similarity to
+the sentences already chosen``, and a sentence too similar to a chosen one is never chosen,
+so the page says each fact once. Copies are not candidates when their original is present.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from numpy.typing import NDArray
+
+from primenews.models import Report
+from primenews.synthesize.sentences import split_sentences
+from primenews.synthesize.textstats import TermMatrix, term_matrix, terms_of, words_of
+
+__all__ = [
+    "Candidate",
+    "RankWeights",
+    "Ranked",
+    "collect_candidates",
+    "independent_reports",
+    "rank_candidates",
+    "select_sentences",
+]
+
+_BOILERPLATE = re.compile(
+    r"https?://|www\.|©|\ball rights reserved\b|\bsubscribe\b|\bsign up\b|\bnewsletter\b|"
+    r"\bcookies?\b|\bclick here\b|\bread more\b|\badvertisement\b|\bfollow us\b|\bpodcast\b|"
+    r"\bjavascript\b|\bbrowser\b|\blog ?in\b|\bregister\b|\bdownload the app\b",
+    re.IGNORECASE,
+)
+_ENDS_WELL = re.compile(r"[.!?…。'\"’”»)]\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A report sentence that may go on the page: ``text == article.text[start:end]``."""
+
+    article_id: int
+    start: int
+    end: int
+    text: str
+    position: int  # the sentence's index in its report
+    published_at: datetime | None
+    words: int
+
+
+@dataclass(frozen=True, slots=True)
+class RankWeights:
+    """How much each salience signal counts (see the module docstring)."""
+
+    cross: float = 1.0
+    degree: float = 0.5
+    position: float = 0.6
+    title: float = 0.4
+    position_decay: float = 1.0  # the position signal is 1 / (1 + position) ** decay
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """Candidates with their salience scores and pairwise similarities."""
+
+    candidates: list[Candidate]
+    scores: NDArray[np.float64]
+    similarity: NDArray[np.float64]
+    matrix: TermMatrix
+
+
+def independent_reports(reports: list[Report]) -> list[Report]:
+    """The reports that are evidence: originals, and copies whose original is not present."""
+    present = {report.article.id for report in reports}
+    return [r for r in reports if r.copy_of is None or r.copy_of not in present]
+
+
+def collect_candidates(
+    reports: list[Report], *, min_words: int, max_words: int, strict: bool = True
+) -> list[Candidate]:
+    """Every usable sentence of ``reports`` (in the order given); ``strict`` leaves out what
+    does not look like prose (boilerplate, captions, fragments)."""
+    candidates: list[Candidate] = []
+    for report in reports:
+        article = report.article
+        for position, span in enumerate(split_sentences(article.text)):
+            count = len(words_of(span.text))
+            if not min_words <= count <= max_words:
+                continue
+            if strict and not _looks_like_prose(span.text):
+                continue
+            candidates.append(
+                Candidate(
+                    article_id=article.id,
+                    start=span.start,
+                    end=span.end,
+                    text=span.text,
+                    position=position,
+                    published_at=article.published_at,
+                    words=count,
+                )
+            )
+    return candidates
+
+
+def _looks_like_prose(text: str) -> bool:
+    """A sentence, not a caption, a menu, a byline or a notice."""
+    if _BOILERPLATE.search(text) or not _ENDS_WELL.search(text):
+        return False
+    letters = [ch for ch in text if ch.isalpha()]
+    lower = sum(ch.islower() for ch in letters)
+    return bool(letters) and lower >= 0.6 * len(letters) and len(terms_of(text)) >= 3
+
+
+def rank_candidates(candidates: list[Candidate], titles: list[str], weights: RankWeights) -> Ranked:
+    """Salience of every candidate (0..1 scaled signals, weighted, summed)."""
+    matrix = term_matrix([c.text for c in candidates], [c.article_id for c in candidates])
+    similarity = matrix.similarity()
+    np.fill_diagonal(similarity, 0.0)
+    owners = np.array([c.article_id for c in candidates])
+    cross = _cross_centrality(similarity, owners)
+    count = len(candidates)
+    degree = similarity.sum(axis=1) / max(1, count - 1)
+    position = np.array([1.0 / (1.0 + c.position) ** weights.position_decay for c in candidates])
+    title = _title_similarity(matrix, titles, count)
+    scores = (
+        weights.cross * _scaled(cross)
+        + weights.degree * _scaled(degree)
+        + weights.position * position
+        + weights.title * _scaled(title)
+    )
+    return Ranked(candidates, scores, similarity, matrix)
+
+
+def _cross_centrality(
+    similarity: NDArray[np.float64], owners: NDArray[np.int_]
+) -> NDArray[np.float64]:
+    """For each sentence, its best match in every other report, averaged over those reports."""
+    reports = sorted(set(owners.tolist()))
+    if len(reports) < 2:
+        return np.zeros(len(owners), dtype=np.float64)
+    best = np.zeros((len(owners), len(reports)), dtype=np.float64)
+    for column, report in enumerate(reports):
+        mask = owners == report
+        best[:, column] = similarity[:, mask].max(axis=1)
+        best[mask, column] = 0.0
+    return np.asarray(best.sum(axis=1) / (len(reports) - 1), dtype=np.float64)
+
+
+def _title_similarity(matrix: TermMatrix, titles: list[str], count: int) -> NDArray[np.float64]:
+    """Each sentence's best cosine with one of the titles."""
+    if not titles:
+        return np.zeros(count, dtype=np.float64)
+    vectors = np.stack([matrix.vector(title) for title in titles])
+    return np.asarray((matrix.rows @ vectors.T).max(axis=1), dtype=np.float64)
+
+
+def _scaled(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    top = float(values.max()) if values.size else 0.0
+    return values / top if top > 0 else values
+
+
+def select_sentences(
+    ranked: Ranked, *, count: int, mmr_lambda: float, redundancy: float
+) -> list[int]:
+    """Indices of up to ``count`` candidates, by maximal marginal relevance, best first."""
+    scores = _scaled(ranked.scores)
+    chosen: list[int] = []
+    available = list(range(len(ranked.candidates)))
+    while available and len(chosen) < count:
+        best_index, best_value = -1, -np.inf
+        for index in available:
+            overlap = max((ranked.similarity[index, c] for c in chosen), default=0.0)
+            if overlap >= redundancy:
+                continue
+            value = mmr_lambda * scores[index] - (1.0 - mmr_lambda) * overlap
+            if value > best_value:
+                best_index, best_value = index, value
+        if best_index < 0:
+            break
+        chosen.append(best_index)
+        available.remove(best_index)
+    return chosen

@@ -1,0 +1,285 @@
+"""The extractive synthesizer on a fictional story told by four outlets (one a copy, one in
+Spanish): citations round-trip, page shape, quotes, coverage, sources, openers, determinism."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from primenews.errors import SynthesisError
+from primenews.models import Article, Report, StoryPage
+from primenews.synthesize.extractive import ExtractiveOptions, ExtractiveSynthesizer
+from primenews.synthesize.headline import clean_title, compress_headline
+from primenews.synthesize.openers import repair_opener
+from primenews.synthesize.quotes import find_quote
+from primenews.synthesize.ranking import RankWeights
+
+# Fictional reports written for this test: Marrowdale, the Quell dam and every name are made up.
+HERALD = (
+    "Engineers opened the spillway of the Quell dam above Marrowdale on Tuesday after three days "
+    "of heavy rain raised the reservoir to a record level. "
+    "About 1,200 residents of the lower town were evacuated overnight to the sports hall and two "
+    "schools. "
+    "Mayor Elena Vasquez said the evacuation was a precaution and that the dam was not at risk of "
+    "failing. "
+    "“We would rather move people twice than be sorry once,” Vasquez said at a briefing. "
+    "The river is expected to peak on Wednesday evening, according to the regional water board."
+)
+COURIER = (
+    "The Quell dam above Marrowdale released water through its spillway on Tuesday as the "
+    "reservoir reached a record level after three days of rain. "
+    "Some 1,200 people from the lower town spent the night in the sports hall and in schools. "
+    "Governor Tomas Reyner visited the shelters on Tuesday afternoon. "
+    "He said the state would pay for the repair of flooded homes in the valley. "
+    "“Nobody in this valley will be left to pay for this flood alone,” Reyner told reporters. "
+    "Farmers downstream said their fields near the river were already under water."
+)
+DIGEST = HERALD  # a wire reprint of the Herald's report
+DIARIO = (
+    "La presa del Quell, sobre Marrowdale, abrió su aliviadero el martes después de tres días de "
+    "lluvias intensas. "
+    "Unos 1.200 vecinos de la parte baja del pueblo fueron evacuados durante la noche. "
+    "El gobernador Tomas Reyner prometió pagar la reparación de las viviendas inundadas."
+)
+
+
+def _article(
+    article_id: int, text: str, title: str, outlet: str, language: str, hour: int
+) -> Article:
+    return Article(
+        id=article_id,
+        url=f"https://{outlet}/marrowdale-{article_id}",
+        canonical_url=f"https://{outlet}/marrowdale-{article_id}",
+        content_hash=f"hash-{article_id}",
+        title=title,
+        text=text,
+        published_at=datetime(2026, 3, 10, hour, 0, tzinfo=UTC),
+        language=language,
+        outlet=outlet,
+    )
+
+
+def _reports() -> list[Report]:
+    return [
+        Report(_article(4, DIARIO, "Abren la presa del Quell", "diarionorte.es", "es", 12)),
+        Report(
+            _article(3, DIGEST, "Quell dam spillway opened", "dailydigest.com", "en", 11),
+            copy_of=1,
+        ),
+        Report(
+            _article(
+                2,
+                COURIER,
+                "Quell dam spillway opened as Marrowdale reservoir hits record - Northern Courier",
+                "northerncourier.com",
+                "en",
+                10,
+            )
+        ),
+        Report(
+            _article(
+                1,
+                HERALD,
+                "BREAKING: Quell dam opens spillway, 1,200 evacuated in Marrowdale",
+                "valleyherald.com",
+                "en",
+                9,
+            )
+        ),
+    ]
+
+
+@pytest.fixture
+def page() -> StoryPage:
+    return ExtractiveSynthesizer().write(7, _reports())
+
+
+def _all_sentences(page: StoryPage) -> list:  # type: ignore[type-arg]
+    return [page.summary, *(s for section in page.sections for s in section.sentences)]
+
+
+def test_every_citation_round_trips_to_its_article(page: StoryPage) -> None:
+    texts = {r.article.id: r.article.text for r in _reports()}
+    citations = [c for s in _all_sentences(page) for c in s.citations]
+    citations += [q.citation for q in page.quotes]
+    assert citations
+    for citation in citations:
+        assert texts[citation.article_id][citation.start : citation.end] == citation.text
+
+
+def test_page_sentences_are_report_sentences_they_cite(page: StoryPage) -> None:
+    for sentence in _all_sentences(page):
+        assert sentence.citations, sentence.text
+        own = sentence.citations[0].text
+        assert sentence.text == own or sentence.text.split(" ", 1)[1] in own
+
+
+def test_summary_is_cited_by_more_than_one_outlet(page: StoryPage) -> None:
+    cited = {c.article_id for c in page.summary.citations}
+    assert page.summary.text.count(". ") == 0
+    assert len(cited) >= 2  # the Herald and the Courier both report the spillway
+
+
+def test_headline_is_short_neutral_and_cleaned(page: StoryPage) -> None:
+    assert 0 < len(page.headline) <= 90
+    assert "BREAKING" not in page.headline
+    assert "Northern Courier" not in page.headline
+    assert "Quell" in page.headline
+
+
+def test_two_to_five_sections_with_distinct_headings(page: StoryPage) -> None:
+    assert 2 <= len(page.sections) <= 5
+    headings = [s.heading for s in page.sections]
+    assert len(set(headings)) == len(headings)
+    assert all(h and h[0].isupper() and len(h) <= 60 for h in headings)
+    assert all(section.sentences for section in page.sections)
+
+
+def test_quotes_have_speakers_and_outlets(page: StoryPage) -> None:
+    speakers = {q.speaker for q in page.quotes}
+    assert speakers == {"Vasquez", "Reyner"}
+    for quote in page.quotes:
+        assert quote.text in quote.citation.text
+        assert quote.outlet in {"valleyherald.com", "northerncourier.com"}
+
+
+def test_coverage_counts_copies_but_not_as_independent(page: StoryPage) -> None:
+    coverage = page.coverage
+    assert coverage.report_count == 4
+    assert coverage.independent_count == 3
+    assert coverage.copy_count == 1
+    assert coverage.first_article_id == 1
+    assert coverage.first_outlet == "valleyherald.com"
+    assert coverage.languages == ("en", "es")
+    assert set(coverage.outlets) == {
+        "valleyherald.com",
+        "northerncourier.com",
+        "dailydigest.com",
+        "diarionorte.es",
+    }
+    assert coverage.first_published_at == datetime(2026, 3, 10, 9, tzinfo=UTC)
+    assert coverage.last_published_at == datetime(2026, 3, 10, 12, tzinfo=UTC)
+
+
+def test_sources_list_originals_first_then_copies(page: StoryPage) -> None:
+    assert [s.article_id for s in page.sources] == [1, 2, 4, 3]
+    assert page.sources[-1].copy_of == 1
+    assert page.backend == "extractive"
+
+
+def test_no_sentence_or_quote_comes_from_the_copy(page: StoryPage) -> None:
+    cited = {c.article_id for s in _all_sentences(page) for c in s.citations}
+    cited |= {q.citation.article_id for q in page.quotes}
+    assert 3 not in cited
+    assert 1 in cited
+
+
+def test_page_is_in_the_main_language(page: StoryPage) -> None:
+    assert all(s.citations[0].article_id != 4 for s in _all_sentences(page)[:3])
+
+
+def test_a_dangling_sentence_only_follows_its_own_predecessor(page: StoryPage) -> None:
+    for section in page.sections:
+        previous = None
+        for sentence in section.sentences:
+            if sentence.text.startswith(("He ", "She ", "They ", "But ", "However")):
+                own = sentence.citations[0]
+                assert previous is not None and previous.article_id == own.article_id
+                assert previous.end < own.start
+            previous = sentence.citations[0]
+
+
+def _one_report(text: str, title: str) -> Report:
+    return Report(_article(1, text, title, "valleyherald.com", "en", 9))
+
+
+def test_dangling_pronoun_opening_the_page_is_repaired_with_its_name() -> None:
+    text = (
+        "Governor Tomas Reyner toured the flooded valley on Tuesday morning. "
+        "Farmers showed him fields of ruined barley near the river. "
+        "He said the state would pay for all flood repairs in the valley."
+    )
+    options = ExtractiveOptions(weights=RankWeights(position=0.0, title=1.0))
+    page = ExtractiveSynthesizer(options).write(1, [_one_report(text, "State pays flood repairs")])
+    assert (
+        page.summary.text
+        == "Tomas Reyner said the state would pay for all flood repairs in the valley."
+    )
+    cited = [c.text for c in page.summary.citations]
+    assert cited[0].startswith("He said")
+    assert any(c.startswith("Governor Tomas Reyner toured") for c in cited)
+
+
+def test_unresolvable_dangling_opener_is_dropped() -> None:
+    text = (
+        "Farmers showed the visitors fields of ruined barley near the river. "
+        "They said the state would pay for all flood repairs in the valley."
+    )
+    options = ExtractiveOptions(weights=RankWeights(position=0.0, title=1.0))
+    page = ExtractiveSynthesizer(options).write(1, [_one_report(text, "State pays flood repairs")])
+    texts = [s.text for s in _all_sentences(page)]
+    assert texts == ["Farmers showed the visitors fields of ruined barley near the river."]
+
+
+def test_repair_opener_drops_connectives_and_unresolvable_pronouns() -> None:
+    assert repair_opener("However, the river fell.", "").text == "The river fell."
+    assert repair_opener("He said it was over.", "The weather was calm.").text is None
+    assert repair_opener("They left early.", "Mayor Ann Lee spoke.").text is None
+    fixed = repair_opener("She said it was over.", "Mayor Ann Lee spoke at noon.")
+    assert fixed.text == "Ann Lee said it was over."
+    assert fixed.name_at == len("Mayor ")
+    assert repair_opener("The river fell.", "").changed is False
+
+
+def test_output_is_deterministic_in_any_report_order() -> None:
+    synthesizer = ExtractiveSynthesizer()
+    reports = _reports()
+    first = synthesizer.write(7, reports)
+    again = synthesizer.write(7, list(reversed(reports)))
+    assert first == again
+
+
+def test_find_quote_recognises_the_usual_attributions() -> None:
+    assert find_quote("“The bridge will hold for years,” said Ana Ruiz.", "") == (
+        "The bridge will hold for years",
+        "Ana Ruiz",
+    )
+    assert find_quote('Ana Ruiz said: "The bridge will hold for years."', "") == (
+        "The bridge will hold for years.",
+        "Ana Ruiz",
+    )
+    assert find_quote("“The bridge will hold for years,” he said.", "Engineer Ana Ruiz came.") == (
+        "The bridge will hold for years",
+        "Ana Ruiz",
+    )
+    assert find_quote("“The bridge will hold,” said Ana Ruiz.", "") is None  # too short
+    assert find_quote("“The bridge will hold for years,” a sign read.", "") is None
+
+
+def test_headline_cleaning_and_compression() -> None:
+    assert clean_title("WATCH: Dam opens above the valley town | Valley Herald") == (
+        "Dam opens above the valley town"
+    )
+    long = (
+        "Engineers open the spillway of the Quell dam above Marrowdale, as record rain forces "
+        "1,200 residents out of their homes overnight"
+    )
+    short = compress_headline(long, 90)
+    assert len(short) <= 90
+    assert short == "Engineers open the spillway of the Quell dam above Marrowdale"
+
+
+def test_story_without_any_text_is_a_synthesis_error() -> None:
+    empty = Report(_article(9, "", "Nothing here", "valleyherald.com", "en", 9))
+    with pytest.raises(SynthesisError, match="story 5"):
+        ExtractiveSynthesizer().write(5, [empty])
+
+
+def test_single_short_report_still_gives_a_page() -> None:
+    text = "Engineers opened the Quell dam spillway on Tuesday."
+    report = Report(_article(1, text, "Quell dam opened", "valleyherald.com", "en", 9))
+    page = ExtractiveSynthesizer(ExtractiveOptions(max_sentences=4)).write(1, [report])
+    assert page.summary.text == text
+    assert page.sections == ()
+    assert page.headline == "Quell dam opened"
