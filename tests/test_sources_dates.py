@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from primenews.sources.dates import from_struct_time, parse_datetime
+from primenews.sources.dates import dateline_date, from_struct_time, parse_datetime
 
 MAY_1 = datetime(2024, 5, 1, tzinfo=UTC)
 
@@ -48,3 +48,29 @@ def test_struct_time() -> None:
     assert from_struct_time(time.struct_time((2024, 5, 1, 0, 0, 0, 2, 122, 0))) == MAY_1
     assert from_struct_time(None) is None
     assert from_struct_time("2024-05-01") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tanker deal signed March 27, 2008 The ministry said", datetime(2008, 3, 27, tzinfo=UTC)),
+        ("KESSEL, 4. März 2025 (Agentur) - Die Bank", datetime(2025, 3, 4, tzinfo=UTC)),
+        ("Port Hesk, 3 de marzo de 2021. Un terremoto", datetime(2021, 3, 3, tzinfo=UTC)),
+        ("Le 1er mars 2020, la banque centrale", datetime(2020, 3, 1, tzinfo=UTC)),
+        ("Updated 2024-07-19 08:00 — outage", datetime(2024, 7, 19, tzinfo=UTC)),
+    ],
+)
+def test_a_dateline_date_is_read_in_several_languages(text: str, expected: datetime) -> None:
+    assert dateline_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mayor, who took office in May 2001, said nothing.",  # no day: not a dateline
+        "February 30, 2024 is not a day",  # impossible date
+        "x" * 400 + " March 27, 2008",  # past the dateline: a date the story mentions
+    ],
+)
+def test_no_dateline_date_when_there_is_none(text: str) -> None:
+    assert dateline_date(text) is None

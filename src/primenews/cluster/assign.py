@@ -25,7 +25,7 @@ from datetime import datetime
 import numpy as np
 
 from primenews.cluster.features import ArticleFeatures
-from primenews.cluster.index import Candidate, ClusterIndex, StoryState
+from primenews.cluster.index import Candidate, ClusterIndex, KeyWeights, StoryState
 from primenews.config import Settings
 from primenews.embed import Vectors
 
@@ -51,6 +51,8 @@ class ClusterOptions:
     neighbours: int = 24
     postings: int = 32
     min_words: int = 8
+    cross_language_threshold: float = 0.85
+    cross_language_min_words: int = 20
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ClusterOptions:
@@ -60,6 +62,8 @@ class ClusterOptions:
             time_window_days=settings.cluster_time_window_days,
             neighbours=settings.cluster_neighbours,
             min_words=settings.cluster_min_words,
+            cross_language_threshold=settings.cluster_cross_language_threshold,
+            cross_language_min_words=settings.cluster_cross_language_min_words,
         )
 
 
@@ -71,6 +75,7 @@ class Decision:
     score: float
     merge: tuple[int, ...] = ()  # other stories the article bridges, to fold into story_id
     candidates: int = 0
+    candidate_ids: tuple[int, ...] = ()  # every story scored (within the time window)
 
 
 def decide_story(
@@ -79,18 +84,20 @@ def decide_story(
     """The story ``features.article_id`` should join, and any stories it bridges."""
     scored: list[tuple[float, int]] = []
     candidates = index.candidates(vector, features)
+    weights = index.weigh(features)  # once per article, not once per candidate
     for candidate in candidates:
-        score = score_story(index, vector, features, candidate, options)
+        score = score_story(index, vector, features, candidate, options, weights)
         if score is not None:
             scored.append((score, candidate.story.id))
+    ids = tuple(story_id for _score, story_id in scored)
     if not scored:
         return Decision(None, 0.0, candidates=len(candidates))
     scored.sort(reverse=True)
     best_score, best_id = scored[0]
     if best_score < options.threshold:
-        return Decision(None, best_score, candidates=len(candidates))
+        return Decision(None, best_score, candidates=len(candidates), candidate_ids=ids)
     bridged = tuple(s for score, s in scored[1:] if score >= options.merge_threshold)
-    return Decision(best_id, best_score, bridged, len(candidates))
+    return Decision(best_id, best_score, bridged, len(candidates), ids)
 
 
 def score_story(
@@ -99,15 +106,19 @@ def score_story(
     features: ArticleFeatures,
     candidate: Candidate,
     options: ClusterOptions,
+    weights: KeyWeights | None = None,
 ) -> float | None:
-    """How well the article fits the story (about 0-1), or None beyond the time window."""
+    """How well the article fits the story (about 0-1), or None beyond the time window.
+
+    ``weights`` are ``index.weigh(features)``, computed here when not given.
+    """
     story = candidate.story
     gap = _gap_days(features.published_at, story)
     if gap is not None and gap > options.time_window_days:
         return None
     size = max(story.size, 1)
     mean = float(np.dot(vector, story.vector_sum)) / size  # average link: mean cosine
-    weights = index.weigh(features)
+    weights = weights if weights is not None else index.weigh(features)
     names = _mean_overlap(weights.entities, story.entities, size)
     numbers = _mean_overlap(weights.numbers, story.numbers, size)
     keys = _mean_overlap(weights.keyphrases, story.keyphrases, size)
@@ -118,9 +129,9 @@ def score_story(
         + options.weight_numbers * numbers
         + options.weight_keyphrases * keys
     )
-    if _other_language(features, story):
+    total = options.weight_names + options.weight_numbers
+    if total > 0 and _other_language(features, story):
         evidence = options.weight_names * names + options.weight_numbers * numbers
-        total = options.weight_names + options.weight_numbers
         score = max(score, options.cross_language_scale * evidence / total)
     if gap is not None:
         score -= options.time_penalty * gap / max(options.time_window_days, 1e-9)

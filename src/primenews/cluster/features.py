@@ -4,7 +4,8 @@ For every article: name-like tokens (capitalised words, transliterated to ASCII 
 case-folded, keyed by their first letters so ``Prigozhin``, ``Prigoschin`` and ``Prigojine``
 meet), numbers (``3,5 %`` and ``3.5%`` are one number), keyphrases (content words of the
 title and lead), the publication time (``None`` when unknown: no time penalty then) and the
-language. An article with no title and no text is described by its URL slug's words.
+language. An article with no title and no text is described by its URL slug's words; one
+with no publication date is timed by the date in its dateline, when it has one.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from anyascii import anyascii
 
 from primenews.embed.text import slug_words
 from primenews.models import Article
+from primenews.sources.dates import dateline_date
 
 __all__ = ["ArticleFeatures", "extract_features", "fold", "lead_text"]
 
@@ -90,7 +92,7 @@ def extract_features(article: Article, *, lead_chars: int = LEAD_CHARS) -> Artic
         entities=extract_entities(text, all_words=lowercase_slug),
         numbers=extract_numbers(text),
         keyphrases=extract_keyphrases(text),
-        published_at=article.published_at,
+        published_at=article.published_at or dateline_date(text),
         language=article.language,
         words=len(_TOKEN.findall(text)),
     )

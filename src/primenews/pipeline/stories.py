@@ -28,12 +28,18 @@ def build_stories(
     settings: Settings,
     *,
     embedder: Embedder,
+    cross_embedder: Embedder | None = None,
     rebuild: bool = False,
     observer: ClusterObserver | None = None,
 ) -> StoriesReport:
     """Copies first (a copy joins its original's story), then clustering."""
     copies = detect_copies(store)
     clusters = cluster_articles(
-        store, settings, embedder=embedder, rebuild=rebuild, observer=observer
+        store,
+        settings,
+        embedder=embedder,
+        cross_embedder=cross_embedder,
+        rebuild=rebuild,
+        observer=observer,
     )
     return StoriesReport(copies, clusters)

@@ -11,7 +11,7 @@ import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-__all__ = ["from_struct_time", "parse_datetime"]
+__all__ = ["dateline_date", "from_struct_time", "parse_datetime"]
 
 logger = logging.getLogger(__name__)
 
@@ -87,3 +87,64 @@ def _from_rfc822(text: str) -> datetime | None:
         return _to_utc(parsedate_to_datetime(text))
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
+
+
+# month names (and common abbreviations) of the languages met most, lower-case, ASCII-folded
+_MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        "january jan enero janvier janv januar jänner gennaio januari janeiro",
+        "february feb febrero fevrier févr février februar febbraio februari fevereiro",
+        "march mar marzo mars märz maerz maart marco março",
+        "april apr abril avril aprile",
+        "may mayo mai maggio mei maio",
+        "june jun junio juin juni giugno junho",
+        "july jul julio juillet juil juli luglio julho",
+        "august aug agosto aout août augustus",
+        "september sep sept septiembre septembre settembre setembro",
+        "october oct octubre octobre oktober ottobre oktober outubro",
+        "november nov noviembre novembre novembro",
+        "december dec diciembre decembre décembre dezember dicembre dezembro",
+    ),
+    start=1,
+):
+    for _name in _names.split():
+        _MONTHS[_name] = _number
+_MONTH = "|".join(sorted((re.escape(name) for name in _MONTHS), key=len, reverse=True))
+_DATELINES = (
+    # March 27, 2008 / Mar. 27 2008
+    re.compile(
+        rf"\b(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>(?:19|20)\d\d)\b", re.I
+    ),
+    # 27 March 2008 / 27. März 2008 / 27 de marzo de 2008 / 1er mars 2008
+    re.compile(
+        rf"\b(?P<day>\d{{1,2}})(?:\.|er|º)?\s+(?:de\s+)?(?P<month>{_MONTH})\.?\s+(?:de\s+)?"
+        rf"(?P<year>(?:19|20)\d\d)\b",
+        re.I,
+    ),
+    # 2008-03-27
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b"),
+)
+
+
+def dateline_date(text: str, *, chars: int = 300) -> datetime | None:
+    """A date written at the top of an article ("March 27, 2008", "27 de marzo de 2008").
+
+    For articles whose source gave no publication date: wire copy and many archives carry
+    one in the dateline. Only the first ``chars`` characters are read, so a date the story
+    merely mentions further down is not taken for its own. Midnight UTC of that day.
+    """
+    head = text[:chars]
+    for pattern in _DATELINES:
+        match = pattern.search(head)
+        if match is None:
+            continue
+        month = match.group("month").lower()
+        number = int(month) if month.isdigit() else _MONTHS.get(month)
+        if number is None:
+            continue
+        try:
+            return datetime(int(match.group("year")), number, int(match.group("day")), tzinfo=UTC)
+        except ValueError:
+            continue
+    return None

@@ -254,6 +254,9 @@ class ArticleQueries:
                 row["id"],
             ),
         )
+        # what was worked out from the old text is stale: check copies and embed it again
+        for table in ("article_fingerprints", "article_copies", "embeddings"):
+            self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", (row["id"],))
 
 
 def _urls_of(record: ArticleRecord) -> list[str]:

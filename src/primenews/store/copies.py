@@ -62,6 +62,16 @@ class CopyQueries:
             (article_id, scheme, signature),
         )
 
+    def unfingerprinted_article_ids(self, scheme: str) -> list[int]:
+        """Articles not checked for copies under ``scheme`` yet (new or revised), oldest first."""
+        rows = self.db.query(
+            "SELECT a.id FROM articles a LEFT JOIN article_fingerprints f "
+            "ON f.article_id = a.id AND f.scheme = ? WHERE f.article_id IS NULL "
+            "ORDER BY COALESCE(a.published_at, a.fetched_at), a.id",
+            (scheme,),
+        )
+        return [int(r["id"]) for r in rows]
+
     def iter_fingerprints(self, scheme: str, *, batch: int = 2000) -> Iterator[tuple[int, bytes]]:
         """Every stored signature of ``scheme``, in article order."""
         last = 0
