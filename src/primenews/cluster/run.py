@@ -83,7 +83,7 @@ def cluster_articles(
     different languages (see :meth:`ClusterIndex.cross_language_partners`).
     """
     started = time.perf_counter()
-    options = options or ClusterOptions.from_settings(settings)
+    options = options or ClusterOptions.from_settings(settings, embedder.name)
     if rebuild:
         store.clear_stories()
     index = load_index(store, embedder, options, cross_embedder=cross_embedder)
