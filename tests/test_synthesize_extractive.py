@@ -3,15 +3,17 @@ Spanish): citations round-trip, page shape, quotes, coverage, sources, openers, 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
 from primenews.errors import SynthesisError
-from primenews.models import Article, Report, StoryPage
+from primenews.models import Article, PageSentence, Report, StoryPage
 from primenews.synthesize.extractive import ExtractiveOptions, ExtractiveSynthesizer
+from primenews.synthesize.gate import check_page
 from primenews.synthesize.headline import clean_title, compress_headline
-from primenews.synthesize.openers import repair_opener
+from primenews.synthesize.openers import repair_opener, strip_dateline
 from primenews.synthesize.quotes import find_quote
 from primenews.synthesize.ranking import RankWeights
 
@@ -95,7 +97,7 @@ def page() -> StoryPage:
     return ExtractiveSynthesizer().write(7, _reports())
 
 
-def _all_sentences(page: StoryPage) -> list:  # type: ignore[type-arg]
+def _all_sentences(page: StoryPage) -> list[PageSentence]:
     return [page.summary, *(s for section in page.sections for s in section.sentences)]
 
 
@@ -176,7 +178,50 @@ def test_no_sentence_or_quote_comes_from_the_copy(page: StoryPage) -> None:
 
 
 def test_page_is_in_the_main_language(page: StoryPage) -> None:
-    assert all(s.citations[0].article_id != 4 for s in _all_sentences(page)[:3])
+    assert all(s.citations[0].article_id != 4 for s in _all_sentences(page))
+
+
+def test_page_passes_the_publish_gate(page: StoryPage) -> None:
+    articles = {r.article.id: r.article for r in _reports()}
+    assert check_page(page, articles) == []
+
+
+def test_title_glued_to_the_first_sentence_is_not_part_of_it() -> None:
+    text = (
+        "Quell dam opens spillway\nEngineers opened the spillway of the Quell dam on Tuesday "
+        "after days of rain. The town hall stayed open all night for families."
+    )
+    page = ExtractiveSynthesizer().write(1, [_one_report(text, "Quell dam opens spillway")])
+    assert page.summary.text == (
+        "Engineers opened the spillway of the Quell dam on Tuesday after days of rain."
+    )
+    assert all("\n" not in s.text for s in _all_sentences(page))
+
+
+def test_datelines_and_labels_are_dropped_from_page_sentences() -> None:
+    assert strip_dateline("MARROWDALE (VH) — Engineers opened the spillway.") == (
+        "Engineers opened the spillway."
+    )
+    assert strip_dateline("BREAKING: Engineers opened the spillway on Tuesday.") == (
+        "Engineers opened the spillway on Tuesday."
+    )
+    assert strip_dateline("(CNN)Engineers opened the spillway on Tuesday.") == (
+        "Engineers opened the spillway on Tuesday."
+    )
+    kept = "Engineers opened the spillway - a first for the dam."
+    assert strip_dateline(kept) == kept
+    text = "MARROWDALE (VH) — Engineers opened the spillway of the Quell dam on Tuesday."
+    page = ExtractiveSynthesizer().write(1, [_one_report(text, "Quell dam opens")])
+    assert page.summary.text == "Engineers opened the spillway of the Quell dam on Tuesday."
+    assert page.summary.citations[0].text == text
+
+
+def test_undated_reports_have_no_coverage_dates() -> None:
+    reports = [Report(replace(r.article, published_at=None), r.copy_of) for r in _reports()]
+    page = ExtractiveSynthesizer().write(7, reports)
+    assert page.coverage.first_published_at is None
+    assert page.coverage.first_article_id == 1  # no dates: the lowest article id broke it
+    assert [s.article_id for s in page.sources] == [1, 2, 4, 3]
 
 
 def test_a_dangling_sentence_only_follows_its_own_predecessor(page: StoryPage) -> None:

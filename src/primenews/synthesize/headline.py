@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from primenews.synthesize.gate_rules import fragment, markup_problem
 from primenews.synthesize.textstats import term_matrix, terms_of
 
 __all__ = ["choose_headline", "clean_title", "compress_headline"]
@@ -24,6 +25,13 @@ _LABEL = re.compile(
 )
 _SUFFIX = re.compile(r"\s+[|\-–—]\s+[^|\-–—]{2,40}$")
 _CLAUSE = re.compile(r"\s*(?::|;|\s[-–—]\s|,(?=\s))\s*")
+_JOINERS = frozenset(
+    """
+    after as amid with while when before following since despite in on at for to from by which
+    who that where because but and or nach als mit während bei für von durch und oder tras con
+    mientras cuando para por desde y o après avec pendant quand pour par depuis et ou
+    """.split()  # noqa: SIM905
+)
 _TRAILING = re.compile(r"[\s,;:.\-–—]+$")
 
 
@@ -39,15 +47,18 @@ def clean_title(title: str) -> str:
 
 def compress_headline(text: str, limit: int) -> str:
     """``text`` as a headline of at most ``limit`` characters: its longest fitting clause
-    prefix, or failing that its longest fitting word prefix that does not end on a function
-    word."""
+    prefix, else its longest fitting prefix that stops before a preposition or conjunction,
+    else its longest fitting word prefix that does not end on a function word."""
     text = _TRAILING.sub("", " ".join(text.split()))
     if len(text) <= limit:
         return text
     cuts = [m.start() for m in _CLAUSE.finditer(text) if 0 < m.start() <= limit]
-    if cuts and cuts[-1] >= limit // 3:
+    if cuts and cuts[-1] >= limit // 2:
         return _TRAILING.sub("", text[: cuts[-1]])
     words = text[: limit + 1].split()[:-1] if not text[limit].isspace() else text[:limit].split()
+    for end in range(len(words) - 1, len(words) // 2, -1):
+        if words[end].casefold() in _JOINERS:
+            return _TRAILING.sub("", " ".join(words[:end]))
     while words and not terms_of(words[-1]):
         words.pop()
     return _TRAILING.sub("", " ".join(words))
@@ -56,7 +67,7 @@ def compress_headline(text: str, limit: int) -> str:
 def choose_headline(titles: Sequence[str], summary: str, *, limit: int = 90) -> str:
     """The most representative clean title (see the module docstring), at most ``limit`` long."""
     cleaned = [clean_title(t) for t in titles if t and t.strip()]
-    cleaned = [t for t in cleaned if len(terms_of(t)) >= 2]
+    cleaned = [t for t in cleaned if len(terms_of(t)) >= 2 and not markup_problem(t)]
     if not cleaned:
         return compress_headline(summary, limit)
     matrix = term_matrix([*cleaned, summary])
@@ -68,7 +79,8 @@ def choose_headline(titles: Sequence[str], summary: str, *, limit: int = 90) -> 
         value = agreement + 0.5 * float(similarity[index, -1]) - _penalty(title, limit)
         if value > best_value:
             best_index, best_value = index, value
-    return compress_headline(cleaned[best_index], limit)
+    headline = compress_headline(cleaned[best_index], limit)
+    return headline if not fragment(headline) else compress_headline(summary, limit)
 
 
 def _penalty(title: str, limit: int) -> float:

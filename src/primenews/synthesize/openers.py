@@ -1,6 +1,7 @@
 """Dangling openers: sentences that lean on a sentence the page does not show.
 
-A report sentence taken out of its report may open with a connective ("But", "However,",
+A report sentence taken out of its report may open with a label or dateline ("BREAKING:",
+"PARIS (AP) —"), which is dropped, or with a connective ("But", "However,",
 "Meanwhile,") or a pronoun ("He said…", "They…", "This…") that points back at what came before.
 :func:`repair_opener` drops a leading connective (capitalising what follows) and replaces a
 subject pronoun by the last full name the report used before the sentence; when no name is
@@ -12,7 +13,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Repair", "has_dangling_opener", "last_named_person", "repair_opener"]
+from primenews.synthesize.gate_rules import dangling_pronoun
+
+__all__ = [
+    "Repair",
+    "has_dangling_opener",
+    "last_named_person",
+    "repair_opener",
+    "strip_dateline",
+]
+
+_DATELINE = re.compile(
+    r"^(?:\((?:CNN|AP|AFP|Reuters|dpa|EFE|ANSA|Bloomberg)\)\s*[—–-]?\s*"
+    r"|(?i:breaking|update|updated|summary|exclusive|watch|live|eilmeldung|última hora)\s*:\s*"
+    r"|[A-ZÀ-Þ][\w.'’ -]{1,40}?(?:,\s*[\w. ]{2,25})?\s*\([\w. -]{2,20}\)\s*(?:[—–:-]+)\s*"
+    r"|[A-ZÀ-Þ][A-ZÀ-Þ .,'’-]{2,40}\s*(?:[—–:]|--|-(?=\s))\s*)"
+)
 
 _CONNECTIVE = re.compile(
     r"^(?:but|and|also|however|meanwhile|still|yet|moreover|furthermore|instead|then|later|"
@@ -59,12 +75,27 @@ def has_dangling_opener(text: str) -> bool:
         _CONNECTIVE.match(stripped)
         or _PERSON_PRONOUN.match(stripped)
         or _OTHER_PRONOUN.match(stripped)
+        or dangling_pronoun(text)
     )
+
+
+def strip_dateline(text: str) -> str:
+    """``text`` without a leading label or dateline ("BREAKING:", "(CNN)", "PARIS (AP) —",
+    "Miami Gardens (USA):"), re-capitalised; unchanged when nothing sensible would remain."""
+    match = _DATELINE.match(text)
+    if match is None:
+        return text
+    rest = text[match.end() :]
+    if len(rest.split()) < 4 or not rest[:1].isalnum():
+        return text
+    return rest[0].upper() + rest[1:]
 
 
 def repair_opener(text: str, before: str) -> Repair:
     """``text`` made to stand alone, given the report's text ``before`` it (see the module)."""
-    changed = False
+    stripped = strip_dateline(text)
+    changed = stripped != text
+    text = stripped
     match = _CONNECTIVE.match(text)
     if match:
         rest = text[match.end() :]
@@ -78,7 +109,7 @@ def repair_opener(text: str, before: str) -> Repair:
             return Repair(None, True)
         name, offset = found
         return Repair(f"{name} {text[match.end() :]}", True, offset)
-    if _OTHER_PRONOUN.match(text):
+    if _OTHER_PRONOUN.match(text) or dangling_pronoun(text):
         return Repair(None, True)
     return Repair(text, changed)
 

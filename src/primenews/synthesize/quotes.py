@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from primenews.models import Article, Citation, Quote
 from primenews.synthesize.openers import last_named_person
-from primenews.synthesize.ranking import Candidate
+from primenews.synthesize.ranking import Candidate, passes_gate
 from primenews.synthesize.textstats import fold, words_of
 
 __all__ = ["find_quote", "pick_quotes"]
@@ -114,6 +114,8 @@ def pick_quotes(
         if fold(speaker) in speakers or any(len(words & s) > 0.6 * len(words) for s in seen):
             continue
         candidate = candidates[index]
+        if not passes_gate(candidate.text):
+            continue
         article = articles[candidate.article_id]
         citation = Citation(candidate.article_id, candidate.start, candidate.end, candidate.text)
         quotes.append(Quote(text, speaker, article.outlet or article.site_name, citation))

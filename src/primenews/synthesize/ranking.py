@@ -6,13 +6,15 @@ similarity to every other sentence, as in LexRank's degree centrality), when it 
 report (news leads carry the facts) and when it shares words with the reports' titles. The
 score is a weighted sum of the four, each scaled to 0..1 over the story. Selection is
 maximal marginal relevance: the next sentence maximises ``λ·score − (1−λ)·max similarity to
-the sentences already chosen``, and a sentence too similar to a chosen one is never chosen,
-so the page says each fact once. Copies are not candidates when their original is present.
+the sentences already chosen``; a sentence too similar to a chosen one, or one whose content
+terms the chosen sentences have mostly said already (a paraphrase), is never chosen, so the
+page says each fact once. Copies are not candidates when their original is present.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,7 +22,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from primenews.models import Report
-from primenews.synthesize.sentences import split_sentences
+from primenews.synthesize.gate_rules import boilerplate_kind, markup_problem, truncation
+from primenews.synthesize.sentences import Span, split_sentences
 from primenews.synthesize.textstats import TermMatrix, term_matrix, terms_of, words_of
 
 __all__ = [
@@ -29,6 +32,7 @@ __all__ = [
     "Ranked",
     "collect_candidates",
     "independent_reports",
+    "passes_gate",
     "rank_candidates",
     "select_sentences",
 ]
@@ -90,7 +94,7 @@ def collect_candidates(
     candidates: list[Candidate] = []
     for report in reports:
         article = report.article
-        for position, span in enumerate(split_sentences(article.text)):
+        for position, span in enumerate(_line_spans(article.text)):
             count = len(words_of(span.text))
             if not min_words <= count <= max_words:
                 continue
@@ -110,8 +114,29 @@ def collect_candidates(
     return candidates
 
 
+def _line_spans(text: str) -> list[Span]:
+    """The sentences of ``text``, each further cut at single line breaks: a page's title,
+    dateline or caption glued to the first sentence by one newline is not part of it."""
+    spans: list[Span] = []
+    for span in split_sentences(text):
+        start = span.start
+        for line in span.text.split("\n"):
+            stripped = line.strip()
+            if stripped:
+                offset = text.index(stripped, start)
+                spans.append(Span(offset, offset + len(stripped), stripped))
+            start += len(line) + 1
+    return spans
+
+
+def passes_gate(text: str) -> bool:
+    """Whether the publish gate would take ``text`` as a sentence: not cut off or verbless,
+    not boilerplate, no markup. Costly: the writer asks only about sentences it would pick."""
+    return not (truncation(text) or boilerplate_kind(text) or markup_problem(text))
+
+
 def _looks_like_prose(text: str) -> bool:
-    """A sentence, not a caption, a menu, a byline or a notice."""
+    """A sentence, not a caption, a menu, a byline or a notice (cheap checks)."""
     if _BOILERPLATE.search(text) or not _ENDS_WELL.search(text):
         return False
     letters = [ch for ch in text if ch.isalpha()]
@@ -168,11 +193,23 @@ def _scaled(values: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def select_sentences(
-    ranked: Ranked, *, count: int, mmr_lambda: float, redundancy: float
+    ranked: Ranked,
+    *,
+    count: int,
+    mmr_lambda: float,
+    redundancy: float,
+    novelty: float = 0.0,
+    usable: Callable[[str], bool] = passes_gate,
 ) -> list[int]:
-    """Indices of up to ``count`` candidates, by maximal marginal relevance, best first."""
+    """Indices of up to ``count`` candidates, by maximal marginal relevance, best first.
+
+    A candidate whose share of content terms not yet said by a chosen sentence is below
+    ``novelty`` adds no fact and is skipped (paraphrases that a cosine cut misses); one is
+    checked with ``usable`` only when it would be chosen.
+    """
     scores = _scaled(ranked.scores)
     chosen: list[int] = []
+    said: set[str] = set()
     available = list(range(len(ranked.candidates)))
     while available and len(chosen) < count:
         best_index, best_value = -1, -np.inf
@@ -185,6 +222,12 @@ def select_sentences(
                 best_index, best_value = index, value
         if best_index < 0:
             break
-        chosen.append(best_index)
         available.remove(best_index)
+        text = ranked.candidates[best_index].text
+        terms = set(terms_of(text))
+        if chosen and terms and len(terms - said) < novelty * len(terms):
+            continue
+        if usable(text):
+            chosen.append(best_index)
+            said |= terms
     return chosen

@@ -5,9 +5,9 @@ merged down to ``ceil(n / per_section)`` groups (at least 2 when there are 2 sen
 ``max_sections``). Sections come in the order of their most salient sentence (the page leads
 with what matters most); inside a section sentences are chronological: the report's publication
 time, then the sentence's place in its report (undated reports by salience, each report's
-sentences in their own order). A subheading is the section's best keyphrase: a
-run of up to four content words whose terms are frequent in the section and rare in the others
-(RAKE-style), as written in the report, joined with the runner-up when it is a single word.
+sentences in their own order). A subheading is the section's best keyphrase: one to three
+consecutive content words whose terms are used by many of the section's sentences and few of the
+others' (RAKE-style), as written in the report.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from datetime import datetime
 import numpy as np
 from numpy.typing import NDArray
 
+from primenews.synthesize.gate_rules import boilerplate_kind, fragment, is_filler
 from primenews.synthesize.textstats import WORD, fold, is_stopword, terms_of
 
 __all__ = ["group_sentences", "keyphrase_heading", "order_group"]
@@ -40,19 +41,29 @@ def group_sentences(
     if not chosen:
         return []
     target = min(len(chosen), max(2, math.ceil(len(chosen) / per_section)), max_sections)
+    largest = math.ceil(len(chosen) / target) + 1  # keep sections of comparable size
     clusters: list[list[int]] = [[index] for index in chosen]
     while len(clusters) > target:
-        best: tuple[float, int, int] = (-math.inf, 0, 0)
-        for a in range(len(clusters)):
-            for b in range(a + 1, len(clusters)):
-                link = float(similarity[np.ix_(clusters[a], clusters[b])].mean())
-                if link > best[0]:
-                    best = (link, a, b)
-        _, a, b = best
+        a, b = _closest_pair(clusters, similarity, largest)
         clusters[a] = clusters[a] + clusters[b]
         del clusters[b]
     rank = {index: place for place, index in enumerate(chosen)}
     return sorted(clusters, key=lambda members: min(rank[m] for m in members))
+
+
+def _closest_pair(
+    clusters: list[list[int]], similarity: NDArray[np.float64], largest: int
+) -> tuple[int, int]:
+    """The two clusters with the highest average link whose union is not over ``largest``
+    (any two when every union is)."""
+    best: tuple[bool, float, int, int] = (False, -math.inf, 0, 1)
+    for a in range(len(clusters)):
+        for b in range(a + 1, len(clusters)):
+            fits = len(clusters[a]) + len(clusters[b]) <= largest
+            link = float(similarity[np.ix_(clusters[a], clusters[b])].mean())
+            if (fits, link) > best[:2]:
+                best = (fits, link, a, b)
+    return best[2], best[3]
 
 
 def order_group(
@@ -78,9 +89,14 @@ def order_group(
 
 
 def keyphrase_heading(texts: Sequence[str], others: Sequence[str], avoid: set[str]) -> str:
-    """The section's subheading from its sentences ``texts`` against the other sections'."""
-    inside = Counter(term for text in texts for term in terms_of(text))
-    outside = Counter(term for text in others for term in terms_of(text))
+    """The section's subheading from its sentences ``texts`` against the other sections'.
+
+    A term weighs the share of the section's sentences that use it less the share of the
+    other sections' sentences that do; a phrase scores its terms' weights (averaged, so a long
+    phrase must earn its length), with a bonus for two or three words and for names.
+    """
+    inside = _sentence_share(texts)
+    outside = _sentence_share(others)
     scored: dict[str, tuple[float, str]] = {}
     for text in texts:
         for phrase in _phrases(text):
@@ -88,38 +104,75 @@ def keyphrase_heading(texts: Sequence[str], others: Sequence[str], avoid: set[st
             terms = terms_of(phrase)
             if not terms or key in avoid or all(term.isdigit() for term in terms):
                 continue
-            weight = sum(inside[t] / (1.0 + outside[t]) for t in terms) / math.sqrt(len(terms))
-            if key not in scored or weight > scored[key][0]:
-                scored[key] = (weight, phrase)
-    ranked = sorted(scored.items(), key=lambda item: (-item[1][0], item[0]))
-    if not ranked:
-        return "More details"
-    key, (_, heading) = ranked[0]
+            weights = [max(0.0, inside.get(t, 0.0) - outside.get(t, 0.0)) for t in terms]
+            value = sum(weights) / len(weights) + 0.5 * max(weights)
+            value *= 1.3 if 2 <= len(terms) <= 3 else 1.0
+            value *= 1.2 if any(word[:1].isupper() for word in phrase.split()[1:]) else 1.0
+            if key not in scored or value > scored[key][0]:
+                scored[key] = (value, phrase)
+    ranked = sorted(scored.items(), key=lambda item: (-item[1][0], -len(item[0]), item[0]))
+    best = next(((k, p) for k, (_, p) in ranked if not _rejected(p)), None)
+    if best is None:
+        return _fallback_heading(texts, avoid)
+    key, heading = best
     avoid.add(key)
-    if len(heading.split()) == 1 and len(ranked) > 1:
-        second_key, (_, second) = ranked[1]
-        avoid.add(second_key)
-        heading = f"{heading}, {second}"
     if len(heading) > MAX_HEADING_CHARS:
         heading = heading[:MAX_HEADING_CHARS].rsplit(" ", 1)[0]
     return _capitalised(heading)
 
 
+def _rejected(phrase: str) -> bool:
+    """Whether the publish gate would reject ``phrase`` as a heading (abstract, cut off,
+    boilerplate-like)."""
+    return bool(is_filler(phrase) or fragment(phrase) or boilerplate_kind(phrase))
+
+
+def _fallback_heading(texts: Sequence[str], avoid: set[str]) -> str:
+    """The first unused phrase of the section, else its first four words."""
+    for text in texts:
+        for phrase in _phrases(text):
+            key = " ".join(fold(word) for word in phrase.split())
+            if key not in avoid and not _rejected(phrase):
+                avoid.add(key)
+                return _capitalised(phrase)
+    return _capitalised(" ".join(texts[0].split()[:4]).rstrip(",;:")) if texts else "Report"
+
+
+def _sentence_share(texts: Sequence[str]) -> dict[str, float]:
+    """For each term, the share of ``texts`` that use it."""
+    counts = Counter(term for text in texts for term in set(terms_of(text)))
+    return {term: count / len(texts) for term, count in counts.items()} if texts else {}
+
+
 def _phrases(text: str) -> list[str]:
-    """Runs of up to four content words, split at punctuation and function words."""
+    """Every one to three word stretch of the runs of content words (runs split at
+    punctuation and function words) that does not cut a name in two, in order."""
     phrases: list[str] = []
     for chunk in _BREAK.split(text):
         run: list[str] = []
-        for word in WORD.findall(chunk):
-            if is_stopword(word) or len(fold(word)) < 2:
-                if run:
-                    phrases.append(" ".join(run[:4]))
-                run = []
-            else:
+        for word in [*WORD.findall(chunk), ""]:
+            if word and not is_stopword(word) and len(fold(word)) >= 2:
                 run.append(word)
-        if run:
-            phrases.append(" ".join(run[:4]))
+                continue
+            phrases.extend(_stretches(run))
+            run = []
     return phrases
+
+
+def _stretches(run: list[str]) -> list[str]:
+    named = [word[:1].isupper() for word in run]
+    found: list[str] = []
+    for size in (1, 2, 3, 4):
+        for start in range(len(run) - size + 1):
+            end = start + size
+            if size == 4 and not all(named[start:end]):
+                continue  # four words only for a full name
+            if start > 0 and named[start - 1] and named[start]:
+                continue
+            if end < len(run) and named[end - 1] and named[end]:
+                continue
+            found.append(" ".join(run[start:end]))
+    return found
 
 
 def _capitalised(text: str) -> str:

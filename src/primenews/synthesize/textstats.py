@@ -14,6 +14,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 from anyascii import anyascii
@@ -34,6 +35,7 @@ STEM_CHARS = 6
 
 WORD = re.compile(r"[^\W_][\w'’-]*", re.UNICODE)
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
+_NOT_ALNUM = re.compile(r"[\W_]+")
 
 # Function words of the languages we meet most, and attribution or reporting verbs.
 STOPWORDS = frozenset(
@@ -61,9 +63,11 @@ STOPWORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(word: str) -> str:
     """ASCII, case-folded, letters and digits only: ``Prigójine`` -> ``prigojine``."""
-    return "".join(ch for ch in anyascii(word).casefold() if ch.isalnum())
+    ascii_word = word if word.isascii() else anyascii(word)
+    return _NOT_ALNUM.sub("", ascii_word.casefold())
 
 
 def is_stopword(word: str) -> bool:
@@ -78,6 +82,12 @@ def words_of(text: str) -> list[str]:
 
 def terms_of(text: str) -> list[str]:
     """The content terms of ``text``, in order, repeats kept (see the module docstring)."""
+    return list(_terms(text))
+
+
+@lru_cache(maxsize=1 << 12)
+def _terms(text: str) -> tuple[str, ...]:
+    """:func:`terms_of`, memoised: the writer asks for one sentence's terms many times."""
     terms: list[str] = []
     for word in WORD.findall(text):
         if word[0].isdigit():
@@ -90,7 +100,7 @@ def terms_of(text: str) -> list[str]:
         if folded.endswith("s") and len(folded) > 3 and not folded.endswith("ss"):
             folded = folded[:-1]
         terms.append(folded[:STEM_CHARS])
-    return terms
+    return tuple(terms)
 
 
 class TermMatrix:
