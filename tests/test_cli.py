@@ -136,7 +136,7 @@ def test_demo_serves_and_ingests_the_sample_newswire(env: dict[str, str]) -> Non
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = str(sock.getsockname()[1])
-    code, out = run(env, "demo", "--port", port)
+    code, out = run(env, "demo", "--port", port, "--no-serve")
     assert code == 0, out
     store = open_store(env["PRIMENEWS_DATABASE_URL"])
     first = store.count_articles()
@@ -144,7 +144,7 @@ def test_demo_serves_and_ingests_the_sample_newswire(env: dict[str, str]) -> Non
     store.close()
     assert first >= 40
     assert any(s.last_error for s in sources)  # the broken feed is recorded against its source
-    code, out = run(env, "demo", "--port", port)
+    code, out = run(env, "demo", "--port", port, "--no-serve")
     assert code == 0
     store = open_store(env["PRIMENEWS_DATABASE_URL"])
     assert store.count_articles() == first  # re-running adds nothing

@@ -115,7 +115,7 @@ def test_demo_writes_and_prints_published_pages(env: dict[str, str]) -> None:
         sock.bind(("127.0.0.1", 0))
         port = str(sock.getsockname()[1])
     demo_env = {**env, "PRIMENEWS_EMBEDDING_MODEL": "hashing"}
-    code, out = run(demo_env, "demo", "--port", port)
+    code, out = run(demo_env, "demo", "--port", port, "--no-serve")
     assert code == 0, out
     assert "story pages:" in out and "published story pages:" in out
     with _store(env) as store:
@@ -127,7 +127,7 @@ def test_demo_writes_and_prints_published_pages(env: dict[str, str]) -> None:
         with _store(env) as store:
             version = store.latest_story_version(sid, published_only=True)
         assert version is not None and version.page.headline in out
-    code, out = run(demo_env, "demo", "--port", port)
+    code, out = run(demo_env, "demo", "--port", port, "--no-serve")
     assert code == 0 and "story pages: 0 written" in out  # re-running writes nothing
 
 

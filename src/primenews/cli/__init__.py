@@ -19,6 +19,7 @@ from primenews.cli import (
     demo,
     extract,
     ingest,
+    serve,
     sources,
     stories,
     synthesize,
@@ -47,6 +48,7 @@ app.command("cluster")(stories.cluster_command)
 app.command("synthesize")(synthesize.synthesize_command)
 app.command("check")(check.check_file)
 app.command("demo")(demo.demo_command)
+app.command("serve")(serve.serve_command)
 
 
 def _version(value: bool) -> None:

@@ -1,6 +1,8 @@
 """``primenews demo``: serve the fictional sample newswire on 127.0.0.1, ingest it over HTTP,
-group the reports into stories, and write their pages (offline: the default extractive backend
-needs no model; the llm backend falls back to it when its endpoint is unreachable).
+group the reports into stories, write their pages (offline: the default extractive backend
+needs no model; the llm backend falls back to it when its endpoint is unreachable), then serve
+the website at http://127.0.0.1:8000 until Ctrl-C (``--no-serve`` stops after the pages; the
+newswire stays up while the site is served, so its source links work).
 
 The demo is the one place (besides tests) that turns ``allow_private_networks`` on: its
 outlets live on loopback. A fixed port keeps the source URLs stable, so running the demo
@@ -9,7 +11,6 @@ again finds the same sources and adds nothing new.
 
 from __future__ import annotations
 
-import time
 from typing import Annotated
 
 import typer
@@ -17,6 +18,7 @@ from rich.text import Text
 
 from primenews.cli.context import AppContext, console, err_console, open_cli_store
 from primenews.cli.progress import IngestProgress, ingest_table
+from primenews.cli.serve import serve_site
 from primenews.cli.stories import open_embedder, run_stories
 from primenews.cli.synthesize import open_synthesizer, run_pages
 from primenews.models import SourceKind
@@ -29,10 +31,14 @@ def demo_command(
     ctx: typer.Context,
     port: Annotated[int, typer.Option(help="Port for the sample newswire on 127.0.0.1.")] = 8765,
     serve: Annotated[
-        bool, typer.Option("--serve", help="Keep serving the newswire after ingesting (Ctrl-C).")
-    ] = False,
+        bool,
+        typer.Option(
+            "--serve/--no-serve",
+            help="Then serve the website (and the newswire) until Ctrl-C.",
+        ),
+    ] = True,
 ) -> None:
-    """Serve the fictional sample newswire, ingest it over real HTTP, cluster, write pages."""
+    """Serve the sample newswire, ingest it over real HTTP, cluster, write pages, serve the site."""
     app_ctx: AppContext = ctx.obj
     settings = app_ctx.settings.replace(allow_private_networks=True, per_host_delay=0.0)
     try:
@@ -65,12 +71,13 @@ def demo_command(
             "`primenews articles list`, `primenews sources list`."
         )
         if serve:
-            console.print(f"serving {server.base_url} until Ctrl-C")
-            try:
-                while True:
-                    time.sleep(3600)
-            except KeyboardInterrupt:
-                console.print("stopped")
+            site = settings.replace(allow_private_networks=app_ctx.settings.allow_private_networks)
+            console.print(
+                f"Website: http://{site.serve_host}:{site.serve_port} "
+                f"(newswire still at {server.base_url})"
+            )
+            serve_site(site, store=store)
+            console.print("stopped")
 
 
 def _print_headlines(store: Store) -> None:

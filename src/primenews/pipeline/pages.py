@@ -3,8 +3,9 @@
 For each story with at least ``page_min_reports`` independent reports (copies do not count)
 whose reports changed since its latest page: the synthesizer writes a page from every report
 (copies included), the publish gate checks it, removes what it rejects and checks it again,
-and the version is stored with every verdict and a "What's new" line. The page is published
-when the final check rejects nothing; otherwise it is kept, held, for review.
+and the version is stored with every verdict, a "What's new" line and its topic (for the
+website's sections). The page is published when the final check rejects nothing; otherwise
+it is kept, held, for review.
 
 The stage is idempotent, so it can run on any machine at any time: a story whose reports did
 not change is left alone, a page is rewritten at most every ``page_debounce_minutes`` while
@@ -34,6 +35,7 @@ from primenews.models import (
 )
 from primenews.store import PageCandidate, Store
 from primenews.synthesize import Synthesizer, gate
+from primenews.synthesize.topics import classify_topic
 from primenews.synthesize.versions import whats_new
 
 __all__ = ["PagesObserver", "PagesReport", "write_story_pages"]
@@ -152,6 +154,7 @@ def _write_one(
         logger.info("story %d: version %d was written by another worker", sid, version.version)
         report.unchanged += 1
         return "unchanged"
+    store.set_version_topic(sid, version.version, classify_topic(version.page))
     report.written += 1
     report.versions.append((sid, version.version))
     outcome = "published" if version.published else "held"

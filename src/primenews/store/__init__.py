@@ -15,12 +15,21 @@ from primenews.store.migrations import apply_migrations
 from primenews.store.pages import PageCandidate, PageQueries
 from primenews.store.sources import SourceQueries
 from primenews.store.stories import StoryQueries
+from primenews.store.web import WebQueries
 
 __all__ = ["ArticleRecord", "PageCandidate", "Store", "StoredItemError", "open_store"]
 
 
-class Store(SourceQueries, ArticleQueries, LogQueries, CopyQueries, StoryQueries, PageQueries):
-    """Sources, articles, revisions, fetch log, item errors, copies, embeddings, stories, pages."""
+class Store(
+    SourceQueries,
+    ArticleQueries,
+    LogQueries,
+    CopyQueries,
+    StoryQueries,
+    PageQueries,
+    WebQueries,
+):
+    """Sources, articles, revisions, fetch log, item errors, copies, stories, pages, website."""
 
     def __init__(self, db: SQLiteDatabase | PostgresDatabase) -> None:
         self.db = db

@@ -1,7 +1,9 @@
 """Numbered, append-only migrations, applied at start, one transaction each.
 
 Migrations live in ``store/migrations/NNNN_name.sql``. Never edit one that has shipped:
-add the next number. Dialect tokens: ``{{PK}}``, ``{{TS}}`` and ``{{BLOB}}``.
+add the next number. Dialect tokens: ``{{PK}}``, ``{{TS}}`` and ``{{BLOB}}``. Where the two
+databases need different SQL (full-text search: FTS5 in SQLite, GIN indexes in PostgreSQL),
+one number ships as two files, ``NNNN_name.sqlite.sql`` and ``NNNN_name.postgresql.sql``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ __all__ = ["Migration", "apply_migrations", "load_migrations"]
 
 logger = logging.getLogger(__name__)
 
-_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+?)(?:\.(sqlite|postgresql))?\.sql$")
 _TOKENS = {
     "sqlite": {"{{PK}}": "INTEGER PRIMARY KEY AUTOINCREMENT", "{{TS}}": "TEXT", "{{BLOB}}": "BLOB"},
     "postgresql": {
@@ -36,10 +38,11 @@ _PG_LOCK_KEY = 0x5052494D45
 class Migration:
     version: int
     name: str
-    sql: str
+    sql: str  # for every dialect, unless ``by_dialect`` names the dialect
+    by_dialect: tuple[tuple[str, str], ...] = ()  # (dialect, sql) for per-dialect files
 
     def for_dialect(self, dialect: str) -> str:
-        text = self.sql
+        text = dict(self.by_dialect).get(dialect, self.sql)
         for token, value in _TOKENS[dialect].items():
             text = text.replace(token, value)
         return text
@@ -48,18 +51,38 @@ class Migration:
 def load_migrations() -> list[Migration]:
     """Every migration shipped with the package, in order."""
     folder = resources.files("primenews.store") / "migrations"
-    found: list[Migration] = []
+    common: dict[int, tuple[str, str]] = {}
+    dialects: dict[int, dict[str, str]] = {}
+    names: dict[int, str] = {}
     for entry in folder.iterdir():
         match = _NAME.match(entry.name)
-        if match:
-            found.append(Migration(int(match[1]), match[2], entry.read_text(encoding="utf-8")))
-    found.sort(key=lambda m: m.version)
+        if not match:
+            continue
+        version, sql = int(match[1]), entry.read_text(encoding="utf-8")
+        names[version] = match[2]
+        if match[3]:
+            dialects.setdefault(version, {})[match[3]] = sql
+        else:
+            common[version] = (match[2], sql)
+    found = [_migration(v, names[v], common.get(v), dialects.get(v, {})) for v in sorted(names)]
     versions = [m.version for m in found]
     if versions != list(range(1, len(found) + 1)):
         raise MigrationError(
             f"migrations must be numbered 0001, 0002, ... without gaps: {versions}"
         )
     return found
+
+
+def _migration(
+    version: int, name: str, common: tuple[str, str] | None, dialects: dict[str, str]
+) -> Migration:
+    """One numbered migration: a common file, or one file per dialect (both, never mixed)."""
+    if common is not None and dialects:
+        raise MigrationError(f"migration {version:04d} has both a common and a dialect file")
+    if common is None and set(dialects) != set(_TOKENS):
+        missing = sorted(set(_TOKENS) - set(dialects))
+        raise MigrationError(f"migration {version:04d}_{name} lacks a file for {missing}")
+    return Migration(version, name, common[1] if common else "", tuple(sorted(dialects.items())))
 
 
 def apply_migrations(db: SQLiteDatabase | PostgresDatabase) -> list[int]:
