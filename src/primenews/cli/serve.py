@@ -17,6 +17,7 @@ from primenews.cli.context import AppContext, console, err_console
 from primenews.config import Settings
 from primenews.errors import StoreError
 from primenews.store import Store
+from primenews.web.server import NoDelayHttpToolsProtocol
 
 __all__ = ["serve_command", "serve_site"]
 
@@ -40,6 +41,8 @@ def serve_site(
             workers=settings.serve_workers,
             log_level="warning",
             server_header=False,
+            http=NoDelayHttpToolsProtocol,
+            loop="uvloop",
         )
         return
     try:
@@ -53,6 +56,8 @@ def serve_site(
         port=settings.serve_port,
         log_level="warning",
         server_header=False,
+        http=NoDelayHttpToolsProtocol,
+        loop="uvloop",
     )
 
 
