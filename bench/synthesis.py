@@ -7,13 +7,17 @@ sentence, then the sections' sentences). It and three baselines, all cut to the 
 summary's word count, are scored against the AllSides editors' summary with ROUGE-1/2/L F1
 (``rouge-score``, stemming on):
 
-  lead       the first report's text
-  lexrank    sumy's LexRank over the three reports' sentences
-  textrank   sumy's TextRank over the same sentences
+  lead            the first report's text
+  lexrank         sumy's LexRank over the three reports' sentences, best first
+  lexrank-order   sumy's own LexRank output: ``summarizer(document, n)`` (its top n sentences
+                  in document order) with the least n that fills the reference's length
+  textrank        sumy's TextRank over the same sentences, best first
+  textrank-order  sumy's own TextRank output, as for lexrank-order
 
-The baselines get PrimeNews's own sentence splitter (sumy's needs nltk data it would download)
-and list their sentences best first. Headlines are scored the same way against the editors'
-headline, beside the first report's title.
+The baselines get PrimeNews's own sentence splitter (sumy's needs nltk data it would download).
+Ours is compared with the best baseline on each metric (``best_baseline`` and ``margin`` in the
+scores). Headlines are scored the same way against the editors' headline, beside the first
+report's title.
 
 Speed: pages/s over the NeuS stories, and the time to write one 10-report story on one core:
 the ten longest reports of the largest event in ``news-events/pages-dev.jsonl``.
@@ -63,7 +67,7 @@ EVENTS = SHARED / "news-events"
 EVENT_SETS = ["ecbplus-dev", "neus-val-articles", "meantime", "pages-dev"]
 DEFAULT_OUT = ROOT / "bench" / "results" / "synthesis.json"
 METRICS = ("rouge1", "rouge2", "rougeL")
-SYSTEMS = ("ours", "lead", "lexrank", "textrank")
+SYSTEMS = ("ours", "lead", "lexrank", "lexrank-order", "textrank", "textrank-order")
 
 
 # --- inputs --------------------------------------------------------------------------------
@@ -150,6 +154,23 @@ def sumy_ranked(texts: Sequence[str], summarizer: Any) -> str:
     return " ".join(str(sentences[i]) for i in order)
 
 
+def sumy_ordered(texts: Sequence[str], summarizer: Any, words: int) -> str:
+    """Sumy's own summary (its top ``n`` sentences, in document order) for the least ``n``
+    whose output has at least ``words`` words (every sentence when none has)."""
+    tokenizer = _Tokenizer()
+    sentences = [Sentence(span.text, tokenizer) for text in texts for span in split_sentences(text)]
+    if not sentences:
+        return ""
+    document = ObjectDocumentModel([Paragraph(sentences)])
+    summarizer.stop_words = get_stop_words("english")
+    summary = ""
+    for count in range(1, len(sentences) + 1):
+        summary = " ".join(str(sentence) for sentence in summarizer(document, count))
+        if len(summary.split()) >= words:
+            break
+    return summary
+
+
 def _ratings(summarizer: Any, document: Any) -> dict[Any, float]:
     """Sumy's sentence ratings (LexRank's as its ``__call__`` computes them)."""
     if isinstance(summarizer, TextRankSummarizer):
@@ -169,10 +190,12 @@ def bench_quality(records: list[dict[str, Any]]) -> tuple[dict[str, Any], list[d
     """ROUGE of ours and the baselines, the headline ROUGE, and every story's output."""
     scorer = rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True)
     stemmer = Stemmer("english")
-    baselines: dict[str, Callable[[list[str]], str]] = {
-        "lead": lambda texts: texts[0] if texts else "",
-        "lexrank": lambda texts: sumy_ranked(texts, LexRankSummarizer(stemmer)),
-        "textrank": lambda texts: sumy_ranked(texts, TextRankSummarizer(stemmer)),
+    baselines: dict[str, Callable[[list[str], int], str]] = {
+        "lead": lambda texts, _: texts[0] if texts else "",
+        "lexrank": lambda texts, _: sumy_ranked(texts, LexRankSummarizer(stemmer)),
+        "lexrank-order": lambda texts, n: sumy_ordered(texts, LexRankSummarizer(stemmer), n),
+        "textrank": lambda texts, _: sumy_ranked(texts, TextRankSummarizer(stemmer)),
+        "textrank-order": lambda texts, n: sumy_ordered(texts, TextRankSummarizer(stemmer), n),
     }
     synthesizer = ExtractiveSynthesizer()
     sums: dict[str, dict[str, list[float]]] = {s: defaultdict(list) for s in SYSTEMS}
@@ -192,7 +215,7 @@ def bench_quality(records: list[dict[str, Any]]) -> tuple[dict[str, Any], list[d
         elapsed += time.perf_counter() - started
         texts = [r.article.text for r in reports]
         candidates = {"ours": page_text(page) if page else ""}
-        candidates |= {name: make(texts) for name, make in baselines.items()}
+        candidates |= {name: make(texts, length) for name, make in baselines.items()}
         for name, text in candidates.items():
             _add(sums[name], scorer.score(reference["summary"], truncate(text, length)))
         _add(heads["ours"], scorer.score(reference["headline"], page.headline if page else ""))
@@ -201,14 +224,26 @@ def bench_quality(records: list[dict[str, Any]]) -> tuple[dict[str, Any], list[d
             outputs.append(story_output(record["id"], page))
         else:
             failures += 1
+    summary = {name: _means(values) for name, values in sums.items()}
     table = {
         "stories": len(records),
         "failures": failures,
-        "summary": {name: _means(values) for name, values in sums.items()},
+        "summary": summary,
+        **_against_baselines(summary),
         "headline": {name: _means(values) for name, values in heads.items()},
         "pages_per_s": len(records) / elapsed if elapsed else 0.0,
     }
     return table, outputs
+
+
+def _against_baselines(summary: dict[str, dict[str, float]]) -> dict[str, Any]:
+    """The best baseline on each metric and ours' margin over it (ROUGE points)."""
+    best = {
+        metric: max((name for name in summary if name != "ours"), key=lambda n: summary[n][metric])
+        for metric in METRICS
+    }
+    margin = {metric: summary["ours"][metric] - summary[best[metric]][metric] for metric in METRICS}
+    return {"best_baseline": best, "margin": margin}
 
 
 def _add(bucket: dict[str, list[float]], scores: dict[str, Any]) -> None:
@@ -323,13 +358,16 @@ def bench_grounding(sets: Sequence[str]) -> dict[str, Any]:
 def print_table(results: dict[str, Any]) -> None:
     quality = results["quality"]
     print(f"NeuS {quality['stories']} stories; ROUGE F1 x100 at the reference's length")
-    print(f"{'system':<10} {'R-1':>6} {'R-2':>6} {'R-L':>6}")
+    print(f"{'system':<15} {'R-1':>6} {'R-2':>6} {'R-L':>6}")
     for name, scores in quality["summary"].items():
-        print(f"{name:<10} " + " ".join(f"{scores[m]:6.1f}" for m in METRICS))
+        print(f"{name:<15} " + " ".join(f"{scores[m]:6.1f}" for m in METRICS))
+    margin, best = quality["margin"], quality["best_baseline"]
+    print(f"{'ours - best':<15} " + " ".join(f"{margin[m]:+6.1f}" for m in METRICS))
+    print("best baseline: " + ", ".join(f"{m} {best[m]}" for m in METRICS))
     print("headline vs editors' headline")
     for name, scores in quality["headline"].items():
         label = "ours" if name == "ours" else "1st title"
-        print(f"{label:<10} " + " ".join(f"{scores[m]:6.1f}" for m in METRICS))
+        print(f"{label:<15} " + " ".join(f"{scores[m]:6.1f}" for m in METRICS))
     print(f"extractive: {quality['pages_per_s']:.0f} pages/s on NeuS stories")
     ten = results.get("ten_reports")
     if ten:
