@@ -22,9 +22,11 @@ report's title.
 Speed: pages/s over the NeuS stories, and the time to write one 10-report story on one core:
 the ten longest reports of the largest event in ``news-events/pages-dev.jsonl``.
 
-Grounding (with ``--grounding``): for each news-events set, a page per event with at least two
-reports, checked by the publish gate (``primenews.synthesize.gate.check_page``): pages
-written, sentences, sentences with a rejecting verdict, verdicts by check.
+Grounding (with ``--grounding``): for each news-events set and the fictional sample newswire, a
+page per event with at least two reports, checked by the publish gate
+(``primenews.synthesize.gate.check_page``): pages written, sentences, sentences with a
+rejecting verdict, verdicts by check; and the share of sentences an independent check (no code
+shared with the writer or the gate: word containment and numbers) finds supported.
 
     python bench/synthesis.py [--neus FILE] [--limit N] [--grounding] [--out FILE]
 
@@ -39,6 +41,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import sys
 import time
@@ -64,7 +67,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
 DEFAULT_NEUS = SHARED / "summarization" / "neus-val.jsonl"
 EVENTS = SHARED / "news-events"
-EVENT_SETS = ["ecbplus-dev", "neus-val-articles", "meantime", "pages-dev"]
+EVENT_SETS = ["ecbplus-dev", "neus-val-articles", "meantime", "pages-dev", "newswire"]
 DEFAULT_OUT = ROOT / "bench" / "results" / "synthesis.json"
 METRICS = ("rouge1", "rouge2", "rougeL")
 SYSTEMS = ("ours", "lead", "lexrank", "lexrank-order", "textrank", "textrank-order")
@@ -311,25 +314,79 @@ def bench_ten_reports(path: Path, runs: int = 20) -> dict[str, Any]:
 # --- grounding -----------------------------------------------------------------------------
 
 
-def bench_grounding(sets: Sequence[str]) -> dict[str, Any]:
-    """Publish-gate verdicts on a page per event (events with at least two reports)."""
-    from primenews.synthesize.gate import check_page  # helper GATE's module
+def newswire_events() -> dict[str, list[Report]]:
+    """The fictional sample newswire's events as Reports (copies marked by ``copy_of``)."""
+    from primenews.newswire import load_newswire
 
-    synthesizer = ExtractiveSynthesizer()
-    results: dict[str, Any] = {}
+    wire = load_newswire()
+    by_event: dict[str, list[Report]] = defaultdict(list)
+    ids: dict[str, int] = {}
+    for event in sorted({r.event_id for o in wire.outlets for r in wire.reports_by(o.slug)}):
+        for number, report in enumerate(wire.reports_of(event), start=1):
+            ids[report.id] = number
+            article = Article(
+                id=number,
+                url=f"https://newswire.test/{report.id}",
+                canonical_url=f"https://newswire.test/{report.id}",
+                content_hash=report.id,
+                title=report.title,
+                text=report.text,
+                language=report.language,
+                outlet=wire.outlet(report.outlet).name,
+                published_at=report.published_at,
+            )
+            by_event[event].append(Report(article))
+        by_event[event] = [
+            Report(r.article, ids.get(orig.copy_of or "") if orig.copy_of else None)
+            for r, orig in zip(by_event[event], wire.reports_of(event), strict=True)
+        ]
+    return by_event
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def independently_supported(sentence: str, cited: Sequence[str]) -> bool:
+    """A check that shares no code with the writer or the gate: at least 80% of the sentence's
+    words (lower-cased) occur in the cited text, and every number it writes occurs there too."""
+    evidence = " ".join(cited)
+    words = [w.lower() for w in _WORD.findall(sentence)]
+    have = {w.lower() for w in _WORD.findall(evidence)}
+    flat = evidence.replace(",", "")
+    if not words:
+        return False
+    numbers_ok = all(n.replace(",", "") in flat for n in _DIGITS.findall(sentence))
+    return numbers_ok and sum(w in have for w in words) / len(words) >= 0.8
+
+
+def _event_sets(sets: Sequence[str]) -> dict[str, list[list[Report]]]:
+    out: dict[str, list[list[Report]]] = {}
     for name in sets:
+        if name == "newswire":
+            out[name] = [reps for _e, reps in sorted(newswire_events().items()) if len(reps) > 1]
+            continue
         path = EVENTS / f"{name}.jsonl"
         if not path.exists():
             continue
         events: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for record in read_jsonl(path):
             events[record["event_id"]].append(record)
-        pages = sentences = flawed = skipped = 0
+        out[name] = [event_reports(events[e]) for e in sorted(events) if len(events[e]) >= 2]
+    return out
+
+
+def bench_grounding(sets: Sequence[str]) -> dict[str, Any]:
+    """A page per event (events with at least two reports): the publish gate's verdicts, and
+    the share of published sentences an independent check finds supported by their citations."""
+    from primenews.synthesize.gate import check_page
+
+    synthesizer = ExtractiveSynthesizer()
+    results: dict[str, Any] = {}
+    for name, stories in _event_sets(sets).items():
+        pages = sentences = flawed = skipped = independent = 0
         checks: Counter[str] = Counter()
-        for event in sorted(events):
-            if len(events[event]) < 2:
-                continue
-            reports = event_reports(events[event])
+        for reports in stories:
             try:
                 page = synthesizer.write(1, reports)
             except SynthesisError:
@@ -337,7 +394,11 @@ def bench_grounding(sets: Sequence[str]) -> dict[str, Any]:
                 continue
             verdicts = check_page(page, {r.article.id: r.article for r in reports})
             pages += 1
-            sentences += 1 + sum(len(s.sentences) for s in page.sections)
+            written = [page.summary, *(x for sec in page.sections for x in sec.sentences)]
+            sentences += len(written)
+            independent += sum(
+                independently_supported(x.text, [c.text for c in x.citations]) for x in written
+            )
             flawed += len({v.target for v in verdicts if v.reject and "sentence" in v.target})
             flawed += any(v.reject and v.target == "summary" for v in verdicts)
             checks.update(v.check for v in verdicts)
@@ -347,6 +408,7 @@ def bench_grounding(sets: Sequence[str]) -> dict[str, Any]:
             "sentences": sentences,
             "flawed_sentences": flawed,
             "supported_rate": 1 - flawed / sentences if sentences else 0.0,
+            "independent_supported_rate": independent / sentences if sentences else 0.0,
             "verdicts": dict(sorted(checks.items())),
         }
     return results
@@ -379,7 +441,9 @@ def print_table(results: dict[str, Any]) -> None:
     for name, grounding in results.get("grounding", {}).items():
         print(
             f"gate {name:<18} pages {grounding['pages']:>4}  sentences {grounding['sentences']:>5}"
-            f"  supported {100 * grounding['supported_rate']:5.1f}%  {grounding['verdicts']}"
+            f"  supported {100 * grounding['supported_rate']:5.1f}% (gate), "
+            f"{100 * grounding['independent_supported_rate']:5.1f}% (independent)"
+            f"  {grounding['verdicts']}"
         )
 
 
