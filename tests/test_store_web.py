@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
 
 import pytest
 
@@ -11,8 +10,8 @@ from primenews.errors import MigrationError, StoreError
 from primenews.models import ExtractedArticle, SourceKind
 from primenews.store import ArticleRecord, Store
 from primenews.store.migrations import _migration, load_migrations
-from primenews.store.web import BREADTH_DAYS, rank_score, search_terms
-from tests.webdata import FERRY, ORCHARD, T0, Report, add_article, add_story, add_version
+from primenews.store.web import HALF_LIFE_DAYS, rank_score, search_terms
+from tests.webdata import FERRY, ORCHARD, Report, add_article, add_story, add_version
 
 
 def test_migration_0004_ships_one_file_per_dialect() -> None:
@@ -31,11 +30,60 @@ def test_a_migration_is_common_or_per_dialect_never_both() -> None:
         _migration(5, "x", None, {"sqlite": "B"})
 
 
-def test_rank_score_trades_breadth_for_recency() -> None:
-    one_outlet_later = rank_score(T0 + timedelta(days=BREADTH_DAYS), 1)
-    two_outlets_now = rank_score(T0, 2)
-    assert one_outlet_later == pytest.approx(two_outlets_now)
-    assert rank_score(T0, 8) > rank_score(T0 + timedelta(hours=1), 1)
+def test_rank_score_weighs_breadth_above_recency() -> None:
+    assert rank_score(6, 6, 0) > rank_score(4, 6, 0) > rank_score(1, 6, 0)
+    assert rank_score(4, 5, HALF_LIFE_DAYS) < rank_score(4, 5, 0)
+    # the review's case: six outlets / eleven reports 2.5 days older beat four / five now,
+    # and so do five outlets with fourteen reports two days older (the demo's quake)
+    assert rank_score(6, 11, 2.5) > rank_score(4, 5, 0)
+    assert rank_score(5, 14, 2.1) > rank_score(4, 5, 0)
+    # outlets count more than reports: one outlet filing ten reports is not ten outlets
+    assert rank_score(1, 10, 0) < rank_score(3, 3, 0)
+    # a doubling of (1 + outlets) is worth six half-lives: 3 outlets == 1 outlet, 6 days newer
+    assert rank_score(3, 1, 6 * HALF_LIFE_DAYS) == pytest.approx(rank_score(1, 1, 0), abs=1e-5)
+    assert rank_score(6, 6, 14) < rank_score(1, 1, 0)  # a fresh story wins in the end
+    assert rank_score(2, 2, -1.0) == rank_score(2, 2, 0)  # never newer than the newest
+
+
+def _reports(topic: str, outlets: int, count: int, start: float) -> list[Report]:
+    """``count`` fictional reports from ``outlets`` outlets, an hour apart from ``start``."""
+    return [
+        Report(
+            f"{topic.title()} Outlet {n % outlets}",
+            f"{topic.title()} report number {n}",
+            f"The {topic} in Dravo Vale was reported again on day {n}. Nothing else changed.",
+            hours=start + n,
+        )
+        for n in range(count)
+    ]
+
+
+def test_top_stories_rank_independent_outlets_then_recency(fresh_store: Store) -> None:
+    # the review's case: 6 outlets / 11 reports ranked under 4 outlets / 5 reports, ~2.4 days newer
+    quake = add_story(fresh_store, "Quake", _reports("quake", 6, 11, 0))  # latest: hour 10
+    ferry = add_story(fresh_store, "Ferry", _reports("ferry", 4, 5, 64))  # latest: hour 68
+    # five reports from five outlets, but four are copies of the first: one independent outlet
+    wire = add_story(
+        fresh_store, "Wire", _reports("wire", 5, 5, 66), copies={1: 0, 2: 0, 3: 0, 4: 0}
+    )  # latest: hour 70, the newest story
+    lone = add_story(fresh_store, "Lone", _reports("lone", 1, 1, 60))  # hour 60, one outlet
+    listing = fresh_store.top_stories(10)
+    order = [x.story_id for x in listing.items]
+    assert order == [quake.story_id, ferry.story_id, wire.story_id, lone.story_id]
+    outlets = {x.story_id: (x.independent_outlets, x.independent_count) for x in listing.items}
+    assert outlets[quake.story_id] == (6, 11)
+    assert outlets[wire.story_id] == (1, 1)
+    # the newest story has age 0: its score is its breadth alone, whatever the clock says
+    newest = next(x for x in listing.items if x.story_id == wire.story_id)
+    assert newest.score == rank_score(1, 1, 0)
+    # paging walks the same order
+    seen, cursor = [], None
+    while True:
+        page = fresh_store.top_stories(1, cursor)
+        seen += [x.story_id for x in page.items]
+        if (cursor := page.next_cursor) is None:
+            break
+    assert seen == order
 
 
 def test_search_terms_are_words_only() -> None:
@@ -53,14 +101,14 @@ def test_top_stories_rank_page_and_filter(fresh_store: Store) -> None:
         published=False,
     )
     listing = fresh_store.top_stories(10)
-    # the orchard story is more than a day newer; the ferry has 3 outlets to its 2
-    assert [x.story_id for x in listing.items] == [orchard.story_id, ferry.story_id]
+    # the orchard story is more than a day newer, but the ferry has 3 outlets to its 2
+    assert [x.story_id for x in listing.items] == [ferry.story_id, orchard.story_id]
     assert held.story_id not in [x.story_id for x in listing.items]
     assert dict(listing.topics) == {"transport": 1, "climate": 1}
     first = fresh_store.top_stories(1)
-    assert [x.story_id for x in first.items] == [orchard.story_id] and first.next_cursor
+    assert [x.story_id for x in first.items] == [ferry.story_id] and first.next_cursor
     second = fresh_store.top_stories(1, first.next_cursor)
-    assert [x.story_id for x in second.items] == [ferry.story_id]
+    assert [x.story_id for x in second.items] == [orchard.story_id]
     assert second.next_cursor is None
     only = fresh_store.top_stories(10, None, "transport")
     assert [(x.story_id, x.topic, x.independent_count) for x in only.items] == [

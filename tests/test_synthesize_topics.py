@@ -53,3 +53,51 @@ def test_unsure_pages_are_plain_news() -> None:
     assert classify_topic(_page("Something happened on Tuesday")) == "news"
     assert classify_topic(_page("", "")) == "news"
     assert "news" not in TOPICS
+
+
+def test_earthquakes_are_disasters_in_every_language_and_form() -> None:
+    headlines = [
+        "Earthquakes rattle the Dravo coast",
+        "Quake tears away the old pier at Vell harbour",
+        "Terremoto de magnitud 6,1 sacude la costa de Dravo",
+        "Sismo sacude el valle de Orsa",
+        "Erdbeben der Stärke 5,8 erschüttert das Orsatal",
+        "Séisme de magnitude 5,8 dans la vallée d'Orsa",
+        "Forte terremoto nella valle di Orsa",
+    ]
+    for headline in headlines:
+        assert classify_topic(_page(headline)) == "disasters", headline
+
+
+def test_the_headline_outweighs_consequences_told_in_the_body() -> None:
+    # two fictional quake stories whose bodies talk about closed roads, bridges and ferries:
+    # the headline says what they are about, so both are disasters (the review found one
+    # filed under "News" after a tie with transport, the other under "Disasters")
+    highlands = _page(
+        "Earthquake of magnitude 6.2 kills nine in the Orsa highlands",
+        "The quake struck before dawn, provincial officials said.",
+        "The main road and two bridges were closed; the rail line to Orsa stays shut.",
+        "Buses replaced trains and the airport was used for relief flights.",
+        "The ferry to the islands was halted while the port was inspected.",
+    )
+    harbour = _page(
+        "Vell harbour mourns two as quake tears away the old pier",
+        "The pier where the ferry moored collapsed into the bay.",
+        "Traffic on the coast road was stopped; the harbour stays closed to boats.",
+    )
+    assert classify_topic(highlands) == classify_topic(harbour) == "disasters"
+
+
+def test_ties_go_to_the_topic_the_headline_names() -> None:
+    # one transport word and one disaster word in the body, a tie; the headline decides
+    page = _page("Rescue teams reach Vell", "The bridge held.", "An aftershock followed.")
+    assert classify_topic(page) == "disasters"
+    # no headline word either way: unsure, plain news
+    assert classify_topic(_page("Tuesday in Vell", "The bridge held.", "A tremor followed.")) == (
+        "news"
+    )
+
+
+def test_electricity_is_not_an_election() -> None:
+    page = _page("Electric buses for Vell", "The electricity grid was upgraded.")
+    assert classify_topic(page) == "transport"

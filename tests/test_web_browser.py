@@ -300,6 +300,91 @@ def test_search_marks_the_words_found(site: Site, tab: Watch) -> None:
 # --- look, keyboard, privacy -----------------------------------------------------------------
 
 
+_LIST_MARKERS = """() => Array.from(document.querySelectorAll('ol.sources li.source')).map(li => ({
+  id: li.id,
+  style: getComputedStyle(li).listStyleType,
+  display: getComputedStyle(li).display,
+  first: li.innerText.trim().split(/\\s+/)[0],
+}))"""
+
+
+def test_each_source_carries_one_number_only(site: Site, tab: Watch) -> None:
+    """The review saw "1. [1] Outlet": the list's own numbers beside the [n] markers use."""
+    _open(tab, site.url(f"/stories/{site.room.stories['tram']}"))
+    tab.page.locator("details.copies summary").first.click()  # copies are numbered too
+    entries = tab.page.evaluate(_LIST_MARKERS)
+    assert len(entries) >= 4
+    for entry in entries:
+        number = entry["id"].removeprefix("src-")
+        shows_marker = entry["display"] == "list-item" and entry["style"] != "none"
+        assert not shows_marker, entry
+        assert entry["first"] == f"[{number}]", entry
+    # the timeline names its reports by outlet and time: no list numbers to mistake for [n]
+    styles = tab.page.evaluate(
+        "Array.from(document.querySelectorAll('ol.timeline li'), li => getComputedStyle(li)"
+        ".listStyleType)"
+    )
+    assert styles and set(styles) == {"none"}
+
+
+PHONE = {"width": 390, "height": 844}
+_FOCUSED = "(e => e.className || e.id || e.textContent)(document.activeElement)"
+
+
+def _box(page: Any, selector: str) -> dict[str, float]:
+    box: dict[str, float] | None = page.locator(selector).first.bounding_box()
+    assert box is not None, selector
+    return box
+
+
+def test_the_header_is_compact_and_usable_on_a_phone(site: Site, browser: Any) -> None:
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+    try:
+        watch = _watch(context)
+        page = watch.page
+        _open(watch, site.url(f"/stories/{site.room.stories['tram']}"))
+        header = _box(page, ".site-header")
+        # it took about 180 px (a fifth of the screen) before: brand, nav, search, toggle stacked
+        assert header["height"] <= 0.14 * PHONE["height"], header
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        brand, search, toggle = (_box(page, s) for s in (".brand", "#site-search", ".theme-toggle"))
+        assert abs(brand["y"] + brand["height"] / 2 - (toggle["y"] + toggle["height"] / 2)) < 8
+        assert search["width"] >= 80  # still a usable field
+        assert 24 <= toggle["width"] <= 48 and 24 <= toggle["height"] <= 48  # an icon button
+        assert toggle["x"] + toggle["width"] <= PHONE["width"]
+        button = page.locator("[data-theme-toggle]")
+        assert button.get_attribute("aria-label") == "Dark theme"
+        assert page.get_by_role("button", name="Dark theme").count() == 1
+        assert page.locator("nav[aria-label=Site] a").first.is_visible()
+        # keyboard order is the reading order: skip link, brand, links, search, theme
+        order = []
+        for _ in range(8):
+            page.keyboard.press("Tab")
+            order.append(page.evaluate(_FOCUSED))
+        assert order[:2] == ["skip-link", "brand"]
+        assert order.index("site-search") < order.index("theme-toggle")
+        button.click()
+        assert _background(watch) == DARK_BG and button.get_attribute("aria-pressed") == "true"
+        watch.check()
+    finally:
+        context.close()
+
+
+def test_the_coverage_panel_fills_the_right_column_on_wide_screens(site: Site, tab: Watch) -> None:
+    story = site.url(f"/stories/{site.room.stories['tram']}")
+    _open(tab, story)
+    article, coverage = _box(tab.page, "article.story"), _box(tab.page, "section.coverage")
+    assert coverage["x"] >= article["x"] + article["width"]  # beside the story, not below
+    assert coverage["y"] < article["y"] + 100  # level with the top of the story
+    assert coverage["x"] + coverage["width"] <= 1280
+    assert tab.page.locator("section.coverage .timeline li").count() >= 3
+    tab.page.set_viewport_size(PHONE)  # a narrow screen: one column, coverage below
+    article, coverage = _box(tab.page, "article.story"), _box(tab.page, "section.coverage")
+    assert coverage["y"] >= article["y"] + article["height"]
+    assert abs(coverage["x"] - article["x"]) < 2
+    assert tab.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
 def test_the_theme_toggle_switches_to_dark_and_back(site: Site, tab: Watch) -> None:
     _open(tab, site.url(f"/stories/{site.room.stories['tram']}"))
     page = tab.page

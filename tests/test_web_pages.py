@@ -17,6 +17,7 @@ from primenews.cli import app as cli_app
 from primenews.config import Settings
 from primenews.models import SourceKind
 from primenews.store import Store, open_store
+from primenews.store.web import BREADTH_WEIGHT, HALF_LIFE_DAYS, REPORTS_WEIGHT
 from primenews.web import create_app
 from tests.webdata import FERRY, ORCHARD, Report, add_story, add_version
 from tests.webhtml import parse
@@ -47,16 +48,17 @@ def test_home_ranks_stories_and_pages_through_them(web_settings: Settings, store
     first = client.get("/")
     assert first.status_code == 200
     doc = parse(first.text)
+    # the ferry's 3 outlets outrank the orchard's 2 although the orchard is a day newer
     (card,) = doc.find_all("li", class_="story-card")
-    assert "Hail in the Brenn valley" in card.text and "2 outlets" in card.text
-    assert "A short hailstorm damaged apple orchards" in card.text
+    assert "Ferry strike in Port Ansel" in card.text and "3 outlets" in card.text
+    assert "Ferry crews in Port Ansel walked off the job" in card.text and "en, de" in card.text
     assert [a.attrs["href"] for a in doc.find_all("a", rel="next")]
     topics = {a.attrs["href"] for a in doc.find_all("a") if a.attrs["href"].startswith("/topics")}
     assert {"/topics/transport", "/topics/climate"} <= topics
     second = client.get(doc.find_all("a", rel="next")[0].attrs["href"])
-    assert f'/stories/{ferry.story_id}"' in second.text
-    assert f'/stories/{orchard.story_id}"' not in second.text
-    assert "3 outlets" in second.text and "en, de" in second.text
+    assert f'/stories/{orchard.story_id}"' in second.text
+    assert f'/stories/{ferry.story_id}"' not in second.text
+    assert "2 outlets" in second.text
     only = client.get("/topics/transport")
     assert "Ferry strike in Port Ansel" in only.text and "Hail in the" not in only.text
     assert client.get("/topics/opera").status_code == 404
@@ -225,6 +227,15 @@ def test_about_page_explains_privacy(web_settings: Settings, store: Store) -> No
     page = client_for(web_settings, store).get("/about")
     assert "No cookies" in page.text and "localStorage" in page.text
     assert "Page views are not counted." in page.text
+    # the ranking formula is the one the store uses
+    weight, half_life, reports = (
+        f"{x:g}" for x in (BREADTH_WEIGHT, HALF_LIFE_DAYS, REPORTS_WEIGHT)
+    )
+    formula = (
+        f"{weight} × ln(1 + independent outlets) + {reports} × ln(1 + independent reports)"
+        f" − ln 2 × age in days ÷ {half_life}"
+    )
+    assert formula in page.text
 
 
 def test_page_structure_is_accessible(web_settings: Settings, store: Store) -> None:

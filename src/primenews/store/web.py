@@ -1,10 +1,24 @@
 """What the website reads: ranked top stories, an outlet's reports, full-text search, page views.
 
-Top stories are the live stories with a published page, ranked "hot" style by breadth and
-recency together: ``score = days since the epoch of the latest report + BREADTH_DAYS *
-log2(independent reports)``, so doubling the independent outlets that cover a story is worth
-:data:`BREADTH_DAYS` days of recency. The score does not depend on the clock, so a cursor
-``"<score>:<story id>"`` pages through a stable order.
+Top stories are the live stories with a published page, ranked by breadth of independent
+coverage first and recency second::
+
+    score = BREADTH_WEIGHT * ln(1 + independent outlets)
+            + REPORTS_WEIGHT * ln(1 + independent reports)
+            - ln(2) * age / HALF_LIFE_DAYS
+
+that is, ``(1 + outlets) ** 6 * (1 + reports)`` halved for every :data:`HALF_LIFE_DAYS` of
+age. "Independent" leaves out copies (a wire story reprinted by another outlet counts once,
+for the outlet that wrote it); outlets count most, and follow-up reports a little, so a story
+that keeps drawing new independent reports stays up. The age (in days) of a story is measured
+from its latest report back from the latest report of the newest story, not from the clock,
+so an archive (or a demo loaded weeks later) still ranks sensibly and the order only changes
+when new reports arrive. With these weights and a half-life of one day, six outlets with
+eleven reports two and a half days old outrank four outlets with five reports today, each
+doubling of ``1 + outlets`` is worth six days, and a story one outlet covered today passes a
+six-outlet, six-report story once that is about thirteen days older. A cursor
+``"<score>:<story id>"`` pages through the order; scores only move when a new story becomes
+the newest, which also changes the site's generation (so cached pages are rebuilt).
 
 Search uses FTS5 in SQLite and GIN-indexed ``tsvector`` expressions in PostgreSQL (migration
 0004); the user's words are only ever passed as quoted terms / ``plainto_tsquery`` text, never
@@ -28,7 +42,9 @@ from primenews.store.pages import _COLUMNS as _VERSION_COLUMNS
 from primenews.store.pages import _version
 
 __all__ = [
-    "BREADTH_DAYS",
+    "BREADTH_WEIGHT",
+    "HALF_LIFE_DAYS",
+    "REPORTS_WEIGHT",
     "ArticleHit",
     "SearchResults",
     "SourceReport",
@@ -37,9 +53,14 @@ __all__ = [
     "StoryList",
     "StoryListing",
     "WebQueries",
+    "independent_outlets",
+    "rank_score",
+    "search_terms",
 ]
 
-BREADTH_DAYS = 0.5
+BREADTH_WEIGHT = 6.0
+REPORTS_WEIGHT = 1.0
+HALF_LIFE_DAYS = 1.0
 _WORD = re.compile(r"\w+", re.UNICODE)
 _MAX_TERMS = 12
 # the latest published version of every live story
@@ -59,9 +80,10 @@ class StoryListing:
 
     version: StoryVersion
     topic: str
-    independent_count: int
+    independent_count: int  # independent reports (not copies)
     updated_at: datetime  # the latest report (or the version's time when unknown)
     score: float
+    independent_outlets: int = 0  # distinct outlets of the independent reports
 
     @property
     def story_id(self) -> int:
@@ -119,14 +141,35 @@ class _Ranked:
     version: int
     topic: str
     independent: int
+    outlets: int
     updated_at: datetime
     score: float
 
 
-def rank_score(updated_at: datetime, independent_count: int) -> float:
-    """The hot score: recency in days plus :data:`BREADTH_DAYS` per doubling of outlets."""
-    days = updated_at.timestamp() / 86_400
-    return round(days + BREADTH_DAYS * math.log2(max(independent_count, 1)), 6)
+def rank_score(outlets: int, reports: int, age_days: float) -> float:
+    """The rank of a story: breadth of independent coverage, halved per half-life of age.
+
+    ``outlets`` and ``reports`` are independent ones (copies left out); ``age_days`` counts
+    back from the newest story's latest report (never negative).
+    """
+    breadth = BREADTH_WEIGHT * math.log1p(max(outlets, 0))
+    volume = REPORTS_WEIGHT * math.log1p(max(reports, 0))
+    return round(breadth + volume - math.log(2) * max(age_days, 0.0) / HALF_LIFE_DAYS, 6)
+
+
+def independent_outlets(page: dict[str, object]) -> int:
+    """Distinct outlets (case-folded) of a stored page's sources that are not copies."""
+    sources = page.get("sources")
+    if not isinstance(sources, list) or not sources:
+        coverage = page.get("coverage")
+        outlets = coverage.get("outlets") if isinstance(coverage, dict) else None
+        return len(outlets) if isinstance(outlets, list) else 0
+    names = {
+        str(s.get("outlet") or s.get("url") or "").casefold()
+        for s in sources
+        if isinstance(s, dict) and s.get("copy_of") is None
+    }
+    return len(names)
 
 
 def search_terms(query: str) -> tuple[str, ...]:
@@ -191,7 +234,9 @@ class WebQueries:
         for r in page:
             version = self._version_row(r.story_id, r.version)
             if version is not None:
-                items.append(StoryListing(version, r.topic, r.independent, r.updated_at, r.score))
+                items.append(
+                    StoryListing(version, r.topic, r.independent, r.updated_at, r.score, r.outlets)
+                )
         more = len(chosen) > limit and page
         next_cursor = f"{page[-1].score}:{page[-1].story_id}" if more else None
         ordered = tuple(sorted(topics.items(), key=lambda t: (-t[1], t[0])))
@@ -199,25 +244,32 @@ class WebQueries:
 
     def _ranked_stories(self) -> list[_Ranked]:
         rows = self.db.query(
-            "SELECT v.story_id, v.version, v.topic, v.independent_ids, v.created_at, "
+            "SELECT v.story_id, v.version, v.topic, v.independent_ids, v.created_at, v.page, "
             "s.last_published_at FROM story_versions v JOIN stories s ON s.id = v.story_id "
             f"JOIN ({_LATEST_PUBLISHED}) l ON l.story_id = v.story_id AND l.version = v.version"
         )
-        ranked = []
+        facts = []
         for r in rows:
-            independent = len(json.loads(r["independent_ids"] or "[]"))
             updated = to_datetime(r["last_published_at"]) or to_datetime(r["created_at"])
-            moment = updated or utcnow()
-            ranked.append(
-                _Ranked(
-                    story_id=int(r["story_id"]),
-                    version=int(r["version"]),
-                    topic=r["topic"] or "news",
-                    independent=independent,
-                    updated_at=moment,
-                    score=rank_score(moment, independent),
-                )
+            try:
+                page = json.loads(r["page"])
+            except (TypeError, ValueError) as exc:
+                raise StoreError(f"the stored page of story {r['story_id']} is unreadable") from exc
+            independent = len(json.loads(r["independent_ids"] or "[]"))
+            facts.append((r, updated or utcnow(), independent, independent_outlets(page)))
+        newest = max((moment for _, moment, _, _ in facts), default=None)
+        ranked = [
+            _Ranked(
+                story_id=int(r["story_id"]),
+                version=int(r["version"]),
+                topic=r["topic"] or "news",
+                independent=independent,
+                outlets=outlets,
+                updated_at=moment,
+                score=rank_score(outlets, independent, _days(newest, moment)),
             )
+            for r, moment, independent, outlets in facts
+        ]
         ranked.sort(key=lambda x: (x.score, x.story_id), reverse=True)
         return ranked
 
@@ -338,6 +390,13 @@ class WebQueries:
         """path -> page views recorded."""
         rows = self.db.query("SELECT path, COUNT(*) AS n FROM page_views GROUP BY path")
         return {r["path"]: int(r["n"]) for r in rows}
+
+
+def _days(newest: datetime | None, moment: datetime) -> float:
+    """Days from ``moment`` back from ``newest`` (0 when there is no newer story)."""
+    if newest is None:
+        return 0.0
+    return max((newest - moment).total_seconds(), 0.0) / 86_400
 
 
 def _int_or_none(value: object) -> int | None:

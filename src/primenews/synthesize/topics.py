@@ -2,11 +2,17 @@
 
 Each topic has word stems in English, German, French, Spanish, Italian, Portuguese and Dutch.
 A word of the page counts for a topic when it starts with one of the topic's stems of five
-letters or more, or is one of its shorter stems (plural ``s`` allowed: "war" must not match
-"warning"); accents are folded and case ignored; headline words count double. The topic with
-the most hits wins when it has at least :data:`MIN_HITS` and beats the runner-up; otherwise
-the page is plain ``news``.
-Model-free and deterministic, so a page keeps its topic until its text changes.
+letters or more ("quake" counts "quakes", "terremoto" counts "terremotos"), or is one of its
+shorter stems, alone or with a plural ``s``/``es`` ("war" must not match "warning"); accents
+are folded and case ignored. Stems marked ``!`` name the kind of event itself ("earthquake",
+"election", "war") and count :data:`EVENT_WEIGHT` times, so they outweigh the places and
+consequences around them ("harbour", "road"). Headline words count :data:`HEADLINE_WEIGHT`
+times, because the headline says what the story is about while the body also tells its
+consequences (a quake closes roads and bridges; that does not make it a transport story).
+The topic with the most weight wins when it has at least :data:`MIN_HITS`; a tie goes to the
+topic the headline names more often, and a tie there too is plain ``news``.
+Model-free and deterministic, so a page keeps its topic until its text changes, and two
+stories on one kind of event get the same topic.
 """
 
 from __future__ import annotations
@@ -17,27 +23,33 @@ from collections import Counter
 
 from primenews.models import StoryPage
 
-__all__ = ["MIN_HITS", "TOPICS", "classify_topic"]
+__all__ = ["EVENT_WEIGHT", "HEADLINE_WEIGHT", "MIN_HITS", "TOPICS", "classify_topic"]
 
 MIN_HITS = 2
+HEADLINE_WEIGHT = 3
+EVENT_WEIGHT = 3
 _PREFIX_MIN = 5  # shorter stems match whole words only
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 # stems per topic, space-separated (English, German, French, Spanish, Italian, Portuguese, Dutch)
 _LEXICON = {
     "disasters": (
-        "earthquake quake tremor aftershock tsunami eruption rescue rescued evacuat collapse "
-        "aground erdbeben seisme terremoto sismo aardbeving"
+        "!earthquake !quake tremor aftershock !tsunami !eruption volcan magnitude epicent "
+        "richter !landslide !mudslide !avalanche !hurricane !typhoon !cyclone !tornado rubble "
+        "casualt survivor rescue evacuat collapse aground !shipwreck derail !erdbeben beben "
+        "!erdrutsch !seisme tremblement sinistre !terremoto !sismo sismic !sisma !terramoto "
+        "!aardbeving"
     ),
     "politics": (
-        "election elect vote voter parliament minister government senat congress president "
-        "party coalition campaign referend mayor council wahl regierung bundestag partei "
-        "kanzler gouvernement ministre parlement elecci gobierno partido diputad elezion "
-        "governo eleica regering verkiezing"
+        "!election elector vote voter parliament minister government senat congress president "
+        "party coalition campaign !referend mayor council !wahl regierung bundestag partei "
+        "kanzler gouvernement ministre parlement !elecci gobierno partido diputad !elezion "
+        "governo !eleica regering !verkiezing"
     ),
     "business": (
         "compan market share stock profit revenue bank econom inflation merger acquisit "
-        "investor price trade tariff export factory unterneh wirtschaft aktie entreprise marche "
+        "investor price trade tariff export factory worker union wage industr employ "
+        "unterneh wirtschaft aktie entreprise marche "
         "bourse empresa mercado economi azienda mercato bedrijf economie"
     ),
     "science": (
@@ -51,7 +63,8 @@ _LEXICON = {
         "numerique tecnolog informatic"
     ),
     "health": (
-        "health hospital patient doctor disease vaccin virus medic nurse cancer outbreak clinic "
+        "health hospital patient doctor disease vaccin virus medic nurse cancer !outbreak clinic "
+        "!epidemi !pandemi "
         "gesundheit krankenhaus arzt sante hopital salud medico salute ospedal saude ziekenhuis"
     ),
     "sport": (
@@ -70,8 +83,8 @@ _LEXICON = {
         "siccita overstroming droogte"
     ),
     "world": (
-        "war troops embassy diplomat sanction refugee border treaty nato ceasefire invasion "
-        "krieg botschaft fluchtling guerre ambassade refugie guerra embajada refugiad oorlog"
+        "!war troops embassy diplomat sanction refugee border treaty nato !ceasefire !invasion "
+        "!krieg botschaft fluchtling !guerre ambassade refugie !guerra embajada refugiad !oorlog"
     ),
     "transport": (
         "ferry bridge train rail airport airline flight bus traffic road motorway port harbour "
@@ -79,7 +92,9 @@ _LEXICON = {
         "aeropuerto veerboot trein"
     ),
 }
-TOPICS: dict[str, tuple[str, ...]] = {t: tuple(w.split()) for t, w in _LEXICON.items()}
+TOPICS: dict[str, tuple[str, ...]] = {
+    t: tuple(w.lstrip("!") for w in words.split()) for t, words in _LEXICON.items()
+}
 
 
 def _fold(text: str) -> str:
@@ -87,8 +102,14 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _stems() -> dict[str, tuple[str, ...]]:
-    return {topic: tuple(_fold(s) for s in stems) for topic, stems in TOPICS.items()}
+def _stems() -> dict[str, tuple[tuple[str, int], ...]]:
+    """topic -> (folded stem, weight) pairs; ``!`` stems weigh :data:`EVENT_WEIGHT`."""
+    return {
+        topic: tuple(
+            (_fold(w.lstrip("!")), EVENT_WEIGHT if w.startswith("!") else 1) for w in words.split()
+        )
+        for topic, words in _LEXICON.items()
+    }
 
 
 _FOLDED = _stems()
@@ -96,16 +117,18 @@ _FOLDED = _stems()
 
 def _matches(word: str, stem: str) -> bool:
     if len(stem) < _PREFIX_MIN:
-        return word in (stem, stem + "s")
+        return word in (stem, stem + "s", stem + "es")
     return word.startswith(stem)
 
 
 def _hits(words: list[str]) -> Counter[str]:
+    """topic -> weight of the words that count for it (each word for one topic at most)."""
     counts: Counter[str] = Counter()
     for word in words:
         for topic, stems in _FOLDED.items():
-            if any(_matches(word, stem) for stem in stems):
-                counts[topic] += 1
+            weight = next((w for stem, w in stems if _matches(word, stem)), 0)
+            if weight:
+                counts[topic] += weight
                 break
     return counts
 
@@ -124,13 +147,17 @@ def _page_words(page: StoryPage) -> tuple[list[str], list[str]]:
 
 def classify_topic(page: StoryPage) -> str:
     """The page's topic (a key of :data:`TOPICS`), or ``news`` when no topic clearly wins."""
-    headline, body = _page_words(page)
-    counts = _hits(body)
-    for topic, n in _hits(headline).items():
-        counts[topic] += 2 * n
-    ranked = counts.most_common(2)
-    if not ranked or ranked[0][1] < MIN_HITS:
+    headline_words, body_words = _page_words(page)
+    headline = _hits(headline_words)
+    weight = _hits(body_words)
+    for topic, n in headline.items():
+        weight[topic] += HEADLINE_WEIGHT * n
+    ranked = sorted(weight, key=lambda t: (weight[t], headline[t]), reverse=True)
+    if not ranked or weight[ranked[0]] < MIN_HITS:
         return "news"
-    if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
-        return "news"
-    return ranked[0][0]
+    best = ranked[0]
+    if len(ranked) > 1:
+        runner_up = ranked[1]
+        if (weight[runner_up], headline[runner_up]) == (weight[best], headline[best]):
+            return "news"
+    return best

@@ -20,6 +20,7 @@ from starlette.responses import RedirectResponse, Response
 from primenews.errors import StoreError
 from primenews.models import StoryVersion
 from primenews.store import Store
+from primenews.store.web import BREADTH_WEIGHT, HALF_LIFE_DAYS, REPORTS_WEIGHT
 from primenews.synthesize.render import safe_url
 from primenews.synthesize.versions import diff_versions
 from primenews.web.cache import CachedBody, make_body
@@ -285,7 +286,17 @@ def search(request: Request, q: str = Query("", max_length=200)) -> Response:
 @router.get("/about")
 def about(request: Request) -> Response:
     """What the site is, and what it does (not) do with its readers' data."""
-    return _page(request, lambda: _html(request, "about.html"), PAGE_MAX_AGE)
+
+    def build() -> CachedBody:
+        return _html(
+            request,
+            "about.html",
+            breadth_weight=f"{BREADTH_WEIGHT:g}",
+            reports_weight=f"{REPORTS_WEIGHT:g}",
+            half_life_days=f"{HALF_LIFE_DAYS:g}",
+        )
+
+    return _page(request, build, PAGE_MAX_AGE)
 
 
 @router.get("/share/mastodon")

@@ -27,10 +27,9 @@
   function setupTheme() {
     var button = document.querySelector("[data-theme-toggle]");
     if (!button) { return; }
+    // an icon button: its name ("Dark theme") stays; aria-pressed says whether it is on
     function show() {
-      var dark = isDark();
-      button.setAttribute("aria-pressed", dark ? "true" : "false");
-      button.textContent = "Dark theme";
+      button.setAttribute("aria-pressed", isDark() ? "true" : "false");
     }
     button.hidden = false;
     show();
