@@ -129,3 +129,19 @@ def test_a_story_without_multilingual_vectors_has_no_cross_language_partners() -
         index, 2, np.ones(8, dtype=np.float32), "es", datetime(2026, 1, 1, tzinfo=UTC)
     )
     assert index.cross_language_partners(1, [2], threshold=0.0, window_days=7) == []
+
+
+def test_stories_sharing_a_language_need_the_stricter_link() -> None:
+    day = datetime(2026, 1, 1, tzinfo=UTC)
+    event = np.array([1, 0, 0, 0, 0, 0, 0, 0], dtype=np.float32)
+    close = np.array([1, 0.5, 0, 0, 0, 0, 0, 0], dtype=np.float32)  # cosine 0.894 to event
+    index = ClusterIndex(8)
+    _story_with_cross(index, 1, event, "en", day)
+    index.add_cross(1, event, "es")  # story 1 is told in English and Spanish
+    _story_with_cross(index, 2, close, "en", day)  # English only: shares a language with 1
+    _story_with_cross(index, 3, close, "de", day)  # German only: no language in common
+    assert index.cross_language_partners(1, [2, 3], 0.85, 7, shared_threshold=0.9) == [3]
+    assert index.cross_language_partners(1, [2, 3], 0.85, 7, shared_threshold=0.88) == [3, 2]
+    assert index.cross_language_partners(2, [1], 0.0, 7, shared_threshold=0.0) == [1]
+    _story_with_cross(index, 4, event, "en", day)
+    assert index.cross_language_partners(4, [2], 0.0, 7, shared_threshold=0.0) == []  # same

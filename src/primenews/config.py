@@ -226,6 +226,12 @@ class Settings:
         "between their reports reaches this.",
         _fraction,
     )
+    cluster_cross_language_shared_threshold: float = _setting(
+        0.88,
+        "Clustering: the stricter mean multilingual cosine two stories need when their reports "
+        "share a language but not all (the monolingual scorer already kept them apart).",
+        _fraction,
+    )
     cluster_cross_language_min_words: int = _setting(
         20,
         "Clustering: only reports with at least this many words of title and lead take part in "

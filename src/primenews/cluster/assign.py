@@ -57,6 +57,7 @@ class ClusterOptions:
     postings: int = 32
     min_words: int = 8
     cross_language_threshold: float = 0.85
+    cross_language_shared_threshold: float = 0.88  # when the stories share a language too
     cross_language_min_words: int = 20
 
     @classmethod
@@ -79,6 +80,7 @@ class ClusterOptions:
             neighbours=settings.cluster_neighbours,
             min_words=settings.cluster_min_words,
             cross_language_threshold=settings.cluster_cross_language_threshold,
+            cross_language_shared_threshold=settings.cluster_cross_language_shared_threshold,
             cross_language_min_words=settings.cluster_cross_language_min_words,
         )
 

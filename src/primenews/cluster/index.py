@@ -236,12 +236,17 @@ class ClusterIndex:
             state.add_cross(vector, language)
 
     def cross_language_partners(
-        self, story_id: int, candidate_ids: Iterable[int], threshold: float, window_days: float
+        self,
+        story_id: int,
+        candidate_ids: Iterable[int],
+        threshold: float,
+        window_days: float,
+        shared_threshold: float = 1.0,
     ) -> list[int]:
         """Candidate stories telling ``story_id``'s event in another language, best first.
 
-        A partner's substantial reports are in a language ``story_id``'s are not (or the
-        reverse), its span lies within ``window_days`` of the story's, and the mean
+        A partner's substantial reports are in other languages than ``story_id``'s (see
+        :func:`_needed_link` for the two thresholds), its span lies within ``window_days`` of the story's, and the mean
         multilingual cosine between the two stories' reports reaches ``threshold``.
         """
         story = self.stories.get(self.resolve(story_id))
@@ -250,12 +255,11 @@ class ClusterIndex:
         found: list[tuple[float, int]] = []
         for other_id in {self.resolve(c) for c in candidate_ids} - {story.id}:
             other = self.stories.get(other_id)
-            if other is None or not _other_languages(story, other):
+            if other is None or _span_gap_days(story, other) > window_days:
                 continue
-            if _span_gap_days(story, other) > window_days:
-                continue
+            needed = _needed_link(story, other, threshold, shared_threshold)
             link = story.cross_link(other)
-            if link is not None and link >= threshold:
+            if needed is not None and link is not None and link >= needed:
                 found.append((link, other_id))
         return [other_id for _link, other_id in sorted(found, reverse=True)]
 
@@ -270,10 +274,20 @@ class ClusterIndex:
         self.redirects[source_id] = target_id
 
 
-def _other_languages(one: StoryState, other: StoryState) -> bool:
-    """Whether the two stories' substantial reports are not all in the same languages."""
+def _needed_link(
+    one: StoryState, other: StoryState, threshold: float, shared_threshold: float
+) -> float | None:
+    """The multilingual link two stories need to merge, or None when they may not.
+
+    Stories whose substantial reports share no language need ``threshold``. Stories with a
+    language in common but not all were already compared on those reports by the main
+    (monolingual) scorer and kept apart: they need the stricter ``shared_threshold``.
+    Stories in exactly the same languages are the main scorer's business alone.
+    """
     mine, theirs = set(one.cross_languages), set(other.cross_languages)
-    return bool(mine and theirs and mine != theirs)
+    if not mine or not theirs or mine == theirs:
+        return None
+    return threshold if mine.isdisjoint(theirs) else shared_threshold
 
 
 def _span_gap_days(one: StoryState, other: StoryState) -> float:

@@ -219,6 +219,7 @@ class _Clusterer:
                 decision.candidate_ids,
                 self.options.cross_language_threshold,
                 self.options.time_window_days,
+                self.options.cross_language_shared_threshold,
             )
             self.report.cross_language_merges += self._merge(story_id, tuple(partners))
         return self.index.resolve(story_id)
