@@ -19,6 +19,7 @@ from rich.text import Text
 from primenews.cli.context import console, err_console
 from primenews.models import Verdict
 from primenews.synthesize.gate import check_text
+from primenews.synthesize.versions import verdicts_to_json
 
 __all__ = ["OutputFormat", "check_file"]
 
@@ -81,16 +82,7 @@ def _as_json(path: Path, verdicts: list[Verdict]) -> dict[str, object]:
     return {
         "path": str(path),
         "rejected": any(v.reject for v in verdicts),
-        "verdicts": [
-            {
-                "check": v.check,
-                "target": v.target,
-                "text": v.text,
-                "message": v.message,
-                "reject": v.reject,
-            }
-            for v in verdicts
-        ],
+        "verdicts": verdicts_to_json(verdicts),
     }
 
 
