@@ -33,6 +33,10 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/copies.py
+	$(BIN)/python bench/clustering.py
+	$(BIN)/python bench/synthesis.py --grounding
+	$(BIN)/python bench/web.py --br
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
