@@ -170,5 +170,3 @@ def test_empty_evidence_supports_nothing() -> None:
 def test_a_sentence_of_function_words_needs_them_all_in_the_evidence() -> None:
     assert check_support("It was there.", ["it was there"]).supported
     assert not check_support("It was not.", ["it was there"]).supported
-
-

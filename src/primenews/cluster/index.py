@@ -245,9 +245,9 @@ class ClusterIndex:
     ) -> list[int]:
         """Candidate stories telling ``story_id``'s event in another language, best first.
 
-        A partner's substantial reports are in other languages than ``story_id``'s (see
-        :func:`_needed_link` for the two thresholds), its span lies within ``window_days`` of the story's, and the mean
-        multilingual cosine between the two stories' reports reaches ``threshold``.
+        A partner's substantial reports are in other languages than ``story_id``'s, its span
+        lies within ``window_days`` of the story's, and the mean multilingual cosine between
+        the two stories' reports reaches the threshold :func:`_needed_link` says.
         """
         story = self.stories.get(self.resolve(story_id))
         if story is None or story.cross_sum is None:
