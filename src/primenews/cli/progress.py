@@ -19,7 +19,7 @@ from primenews.cli.context import console
 from primenews.models import Source
 from primenews.pipeline import IngestReport, SourceReport
 
-__all__ = ["IngestProgress", "ingest_table"]
+__all__ = ["ClusterProgress", "CountBar", "IngestProgress", "PagesProgress", "ingest_table"]
 
 
 class IngestProgress:
@@ -101,3 +101,37 @@ def ingest_table(report: IngestReport) -> Table:
 
 def _counts(counter: dict[str, int]) -> str:
     return ", ".join(f"{reason} {n}" for reason, n in sorted(counter.items())) or "0"
+
+
+class CountBar:
+    """One bar over a count of items whose total is known when ``started`` is called."""
+
+    def __init__(self, progress: Progress, label: str) -> None:
+        self._progress = progress
+        self._task = progress.add_task(label, total=None)
+
+    def started(self, total: int) -> None:
+        self._progress.update(self._task, total=total)
+
+    def advance(self) -> None:
+        self._progress.advance(self._task)
+
+
+class ClusterProgress(CountBar):
+    """A bar over the articles being placed (a ``ClusterObserver``)."""
+
+    def __init__(self, progress: Progress) -> None:
+        super().__init__(progress, "clustering")
+
+    def article_done(self, article_id: int, story_id: int) -> None:
+        self.advance()
+
+
+class PagesProgress(CountBar):
+    """A bar over the stories whose pages are considered (a pages observer)."""
+
+    def __init__(self, progress: Progress) -> None:
+        super().__init__(progress, "story pages")
+
+    def story_done(self, story_id: int, outcome: str) -> None:
+        self.advance()

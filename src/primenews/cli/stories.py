@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from primenews.cli.context import AppContext, console, err_console, open_cli_store
+from primenews.cli.progress import ClusterProgress
 from primenews.config import Settings
 from primenews.embed import Embedder
 from primenews.embed.registry import load_cross_language_embedder, load_embedder
@@ -25,20 +26,6 @@ from primenews.synthesize.render import render_html, render_json, render_markdow
 from primenews.synthesize.versions import diff_versions
 
 app = typer.Typer(help="Browse and export stories and their page versions.", no_args_is_help=True)
-
-
-class ClusterProgress:
-    """A bar over the articles being placed."""
-
-    def __init__(self, progress: Progress) -> None:
-        self._progress = progress
-        self._task = progress.add_task("clustering", total=None)
-
-    def started(self, total: int) -> None:
-        self._progress.update(self._task, total=total)
-
-    def article_done(self, article_id: int, story_id: int) -> None:
-        self._progress.advance(self._task)
 
 
 def open_embedder(settings: Settings, name: str | None = None) -> Embedder:

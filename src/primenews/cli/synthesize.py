@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from primenews.cli.context import AppContext, console, err_console, open_cli_store
+from primenews.cli.progress import PagesProgress
 from primenews.config import Settings
 from primenews.errors import ConfigError
 from primenews.pipeline.pages import PagesReport, write_story_pages
@@ -18,20 +19,6 @@ from primenews.synthesize import Synthesizer
 from primenews.synthesize.registry import load_synthesizer
 
 __all__ = ["open_synthesizer", "pages_table", "run_pages", "synthesize_command"]
-
-
-class PagesProgress:
-    """A bar over the stories whose pages are considered."""
-
-    def __init__(self, progress: Progress) -> None:
-        self._progress = progress
-        self._task = progress.add_task("story pages", total=None)
-
-    def started(self, total: int) -> None:
-        self._progress.update(self._task, total=total)
-
-    def story_done(self, story_id: int, outcome: str) -> None:
-        self._progress.advance(self._task)
 
 
 def open_synthesizer(settings: Settings) -> Synthesizer:
