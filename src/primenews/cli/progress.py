@@ -19,7 +19,14 @@ from primenews.cli.context import console
 from primenews.models import Source
 from primenews.pipeline import IngestReport, SourceReport
 
-__all__ = ["ClusterProgress", "CountBar", "IngestProgress", "PagesProgress", "ingest_table"]
+__all__ = [
+    "ClusterProgress",
+    "CountBar",
+    "IngestProgress",
+    "PagesProgress",
+    "count_progress",
+    "ingest_table",
+]
 
 
 class IngestProgress:
@@ -101,6 +108,17 @@ def ingest_table(report: IngestReport) -> Table:
 
 def _counts(counter: dict[str, int]) -> str:
     return ", ".join(f"{reason} {n}" for reason, n in sorted(counter.items())) or "0"
+
+
+def count_progress() -> Progress:
+    """The bar layout of the clustering and pages stages: label, bar, n/total, elapsed."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
 
 
 class CountBar:

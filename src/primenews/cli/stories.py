@@ -9,12 +9,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from primenews.cli.context import AppContext, console, err_console, open_cli_store
-from primenews.cli.progress import ClusterProgress
+from primenews.cli.progress import ClusterProgress, count_progress
 from primenews.config import Settings
 from primenews.embed import Embedder
 from primenews.embed.registry import load_cross_language_embedder, load_embedder
@@ -51,13 +50,7 @@ def run_stories(
 ) -> StoriesReport:
     """Copies and clustering with a progress bar; prints the summary table."""
     cross = open_cross_embedder(settings)
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-    )
+    progress = count_progress()
     with progress:
         report = build_stories(
             store,

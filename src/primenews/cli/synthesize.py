@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from primenews.cli.context import AppContext, console, err_console, open_cli_store
-from primenews.cli.progress import PagesProgress
+from primenews.cli.progress import PagesProgress, count_progress
 from primenews.config import Settings
 from primenews.errors import ConfigError
 from primenews.pipeline.pages import PagesReport, write_story_pages
@@ -39,13 +38,7 @@ def run_pages(
     force: bool = False,
 ) -> PagesReport:
     """The pages stage with a progress bar; prints the summary table."""
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-    )
+    progress = count_progress()
     with progress:
         report = write_story_pages(
             store,
