@@ -211,6 +211,28 @@ def test_unknown_ids_are_404_problems(site: tuple[TestClient, Store, Newsroom]) 
     assert client.get(f"{API}/stories/{2**64}").status_code == 422
 
 
+def test_a_merged_storys_old_id_redirects_to_the_story_it_joined(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    settings = newsroom_settings(tmp_path_factory.mktemp("merged") / "merged.db")
+    store = open_store(settings.database_url)
+    room = build_newsroom(store, settings)
+    old, live = room.stories["tram"], room.stories["choir"]
+    store.merge_stories(old, live)
+    with TestClient(newsroom_app(store, settings)) as client:
+        moved = client.get(f"{API}/stories/{old}", follow_redirects=False)
+        assert _problem(moved, 301)["detail"] == f"story {old} was merged into story {live}."
+        assert moved.headers["location"] == f"{SITE_URL}{API}/stories/{live}"
+        versions = client.get(f"{API}/stories/{old}/versions", follow_redirects=False)
+        assert versions.status_code == 301
+        assert versions.headers["location"] == f"{SITE_URL}{API}/stories/{live}/versions"
+        kept = client.get(f"{API}/stories/{old}/versions/1")  # what it published stays
+        assert kept.status_code == 200 and kept.json()["story_id"] == old
+        followed = client.get(_local(moved.headers["location"]))
+        assert followed.status_code == 200 and followed.json()["story"]["id"] == live
+    store.close()
+
+
 def test_a_cursor_the_api_did_not_give_is_a_400_problem(
     site: tuple[TestClient, Store, Newsroom],
 ) -> None:

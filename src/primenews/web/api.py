@@ -64,6 +64,17 @@ _PROBLEM_CONTENT = {_PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"
 _ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "No such item.", "content": _PROBLEM_CONTENT},
 }
+_STORY_ERRORS: dict[int | str, dict[str, Any]] = {
+    **_ERRORS,
+    301: {
+        "model": Problem,
+        "description": "The story was merged into another; `Location` is the story it joined.",
+        "content": _PROBLEM_CONTENT,
+        "headers": {
+            "Location": {"description": "The story's address now.", "schema": {"type": "string"}}
+        },
+    },
+}
 _LIST_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {
         "model": Problem,
@@ -98,6 +109,22 @@ def _problem(status: int, title: str, detail: str) -> CachedBody:
 
 def _not_found(what: str) -> CachedBody:
     return _problem(404, "Not Found", f"{what} does not exist or is not published.")
+
+
+def _merged(store: Store, settings: Settings, story_id: int, suffix: str = "") -> CachedBody | None:
+    """A redirect to the story ``story_id`` was merged into, or None when it was not merged."""
+    live = store.resolve_story_id(story_id)
+    if live is None or live == story_id:
+        return None
+    location = _api_url(settings, f"/stories/{live}{suffix}")
+    problem = Problem(
+        title="Moved Permanently",
+        status=301,
+        detail=f"story {story_id} was merged into story {live}.",
+    )
+    return make_body(
+        problem.model_dump_json(), _PROBLEM, status=301, headers=(("Location", location),)
+    )
 
 
 def _bad_cursor(token: str | None) -> CachedBody:
@@ -203,11 +230,17 @@ def _published(store: Store, story_id: int, version: int | None = None) -> Story
     return found if found is not None and found.published else None
 
 
-@router.get("/stories/{story_id}", response_model=StoryDetail, responses=_ERRORS)
+@router.get("/stories/{story_id}", response_model=StoryDetail, responses=_STORY_ERRORS)
 def get_story(request: Request, story_id: Id) -> Response:
-    """A story with its latest published version: every sentence with its citations."""
+    """A story with its latest published version: every sentence with its citations.
+
+    A story merged into another answers 301 with the other story's address.
+    """
 
     def build(store: Store, settings: Settings) -> CachedBody:
+        moved = _merged(store, settings, story_id)
+        if moved is not None:
+            return moved
         version = _published(store, story_id)
         if version is None:
             return _not_found(f"story {story_id}")
@@ -218,11 +251,18 @@ def get_story(request: Request, story_id: Id) -> Response:
     return _answer(request, build, ITEM_MAX_AGE)
 
 
-@router.get("/stories/{story_id}/versions", response_model=VersionList, responses=_ERRORS)
+@router.get("/stories/{story_id}/versions", response_model=VersionList, responses=_STORY_ERRORS)
 def list_versions(request: Request, story_id: Id) -> Response:
-    """Every published version of a story, oldest first, with what each one added."""
+    """Every published version of a story, oldest first, with what each one added.
+
+    A story merged into another answers 301 with the other story's versions' address; the
+    versions it published before the merge stay at their own addresses.
+    """
 
     def build(store: Store, settings: Settings) -> CachedBody:
+        moved = _merged(store, settings, story_id, "/versions")
+        if moved is not None:
+            return moved
         versions = [v for v in store.story_versions(story_id) if v.published]
         if not versions:
             return _not_found(f"story {story_id}")
