@@ -10,7 +10,7 @@ from primenews.errors import MigrationError, StoreError
 from primenews.models import ExtractedArticle, SourceKind
 from primenews.store import ArticleRecord, Store
 from primenews.store.migrations import _migration, load_migrations
-from primenews.store.web import HALF_LIFE_DAYS, rank_score, search_terms
+from primenews.store.web import HALF_LIFE_DAYS, rank_score, search_stems, search_terms
 from tests.webdata import FERRY, ORCHARD, Report, add_article, add_story, add_version
 
 
@@ -86,6 +86,25 @@ def test_top_stories_rank_independent_outlets_then_recency(fresh_store: Store) -
     assert seen == order
 
 
+def test_search_stems_cut_plural_endings_and_keep_short_words() -> None:
+    assert search_stems(("ferries", "strikes", "bus", "press", "crisis", "news", "x")) == (
+        "ferr",
+        "strike",
+        "bus",
+        "press",
+        "crisis",
+        "new",
+        "x",
+    )
+
+
+def test_search_matches_word_starts(fresh_store: Store) -> None:
+    ferry = add_story(fresh_store, "Ferry strike in Port Ansel", FERRY)
+    for query in ("ferries", "Ferry", "strikes", "STRIK"):
+        assert [h.story_id for h in fresh_store.search(query, 10).stories] == [ferry.story_id]
+    assert fresh_store.search("erry", 10).stories == ()  # the start of a word, not its middle
+
+
 def test_search_terms_are_words_only() -> None:
     assert search_terms('Ferry" OR crews* NEAR(x) ferry') == ("ferry", "or", "crews", "near", "x")
     assert search_terms("  -- ;; ") == ()
@@ -142,7 +161,7 @@ def test_search_finds_stories_and_articles(fresh_store: Store) -> None:
     ferry = add_story(fresh_store, "Ferry strike in Port Ansel", FERRY)
     add_story(fresh_store, "Hail in the Brenn valley", ORCHARD)
     found = fresh_store.search("ferries moorings", 10)
-    assert found.terms == ("ferries", "moorings")
+    assert found.terms == ("ferr", "mooring")
     assert [h.story_id for h in found.stories] == [ferry.story_id]
     assert [h.article.title for h in found.articles] == [FERRY[1].title]
     assert fresh_store.search("hailstorm", 10).stories[0].headline == "Hail in the Brenn valley"

@@ -21,8 +21,9 @@ six-outlet, six-report story once that is about thirteen days older. A cursor
 the newest, which also changes the site's generation (so cached pages are rebuilt).
 
 Search uses FTS5 in SQLite and GIN-indexed ``tsvector`` expressions in PostgreSQL (migration
-0004); the user's words are only ever passed as quoted terms / ``plainto_tsquery`` text, never
-as query syntax.
+0004); the user's words are cut to word stems (:func:`search_stems`) and only ever passed as
+quoted FTS5 terms / ``to_tsquery`` lexemes of letters and digits, each matched at the start of
+a word, never as query syntax.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ REPORTS_WEIGHT = 1.0
 HALF_LIFE_DAYS = 1.0
 _WORD = re.compile(r"\w+", re.UNICODE)
 _MAX_TERMS = 12
+_MIN_PREFIX = 3  # shorter stems match whole words only
 # the latest published version of every live story
 _LATEST_PUBLISHED = (
     "SELECT v.story_id, v.version FROM story_versions v "
@@ -130,7 +132,7 @@ class ArticleHit:
 @dataclass(frozen=True, slots=True)
 class SearchResults:
     query: str
-    terms: tuple[str, ...]  # the words searched for (what the page highlights)
+    terms: tuple[str, ...]  # the word starts searched for (what the page highlights)
     stories: tuple[StoryHit, ...]
     articles: tuple[ArticleHit, ...]
 
@@ -176,6 +178,27 @@ def search_terms(query: str) -> tuple[str, ...]:
     """The words of a search query (at most a dozen), lower-cased, in order, each once."""
     words = [w.casefold() for w in _WORD.findall(query)]
     return tuple(dict.fromkeys(words))[:_MAX_TERMS]
+
+
+def search_stems(terms: tuple[str, ...]) -> tuple[str, ...]:
+    """What each term is matched as: a word start, its plural ending cut.
+
+    Language-light on purpose (reports come in many languages): "strikes" finds "strike" and
+    "striker", "ferries" finds "ferry". A stem shorter than three letters is matched as a
+    whole word.
+    """
+    stems = []
+    for term in terms:
+        if len(term) >= 6 and term.endswith("ies"):
+            term = term[:-3]
+        elif len(term) >= 4 and term.endswith("s") and not term.endswith(("ss", "us", "is")):
+            term = term[:-1]
+        stems.append(term)
+    return tuple(dict.fromkeys(stems))
+
+
+def _is_prefix(stem: str) -> bool:
+    return len(stem) >= _MIN_PREFIX
 
 
 def _parse_cursor(cursor: str | None, what: str) -> tuple[str, int] | None:
@@ -324,15 +347,16 @@ class WebQueries:
 
     def search(self, query: str, limit: int) -> SearchResults:
         """Stories (their latest published page) and articles matching every word of ``query``."""
-        terms = search_terms(query)
+        terms = search_stems(search_terms(query))
         if not terms:
             return SearchResults(query, terms, (), ())
         if self.db.dialect == "postgresql":
-            text = " ".join(terms)
+            # terms are \w+ words: nothing in them is tsquery syntax but what is added here
+            text = " & ".join(t + (":*" if _is_prefix(t) else "") for t in terms)
             stories = self._pg_story_hits(text, limit)
             articles = self._pg_article_hits(text, limit)
         else:
-            match = " ".join('"' + t.replace('"', "") + '"' for t in terms)
+            match = " ".join(f'"{t}"' + (" *" if _is_prefix(t) else "") for t in terms)
             stories = self._sqlite_story_hits(match, limit)
             articles = self._sqlite_article_hits(match, limit)
         return SearchResults(query, terms, tuple(stories), tuple(articles))
@@ -351,8 +375,8 @@ class WebQueries:
         rows = self.db.query(
             "SELECT v.story_id, v.version, v.headline, v.page FROM story_versions v "
             f"JOIN ({_LATEST_PUBLISHED}) l ON l.story_id = v.story_id AND l.version = v.version "
-            f"WHERE {_PG_VERSION_VECTOR} @@ plainto_tsquery('simple', ?) "
-            f"ORDER BY ts_rank({_PG_VERSION_VECTOR}, plainto_tsquery('simple', ?)) DESC, "
+            f"WHERE {_PG_VERSION_VECTOR} @@ to_tsquery('simple', ?) "
+            f"ORDER BY ts_rank({_PG_VERSION_VECTOR}, to_tsquery('simple', ?)) DESC, "
             "v.story_id DESC LIMIT ?",
             (text, text, limit),
         )
@@ -373,8 +397,8 @@ class WebQueries:
         rows = self.db.query(
             f"SELECT {columns}, sa.story_id FROM articles a "
             "LEFT JOIN story_articles sa ON sa.article_id = a.id "
-            f"WHERE {_PG_ARTICLE_VECTOR} @@ plainto_tsquery('simple', ?) "
-            f"ORDER BY ts_rank({_PG_ARTICLE_VECTOR}, plainto_tsquery('simple', ?)) DESC, "
+            f"WHERE {_PG_ARTICLE_VECTOR} @@ to_tsquery('simple', ?) "
+            f"ORDER BY ts_rank({_PG_ARTICLE_VECTOR}, to_tsquery('simple', ?)) DESC, "
             "a.id DESC LIMIT ?",
             (text, text, limit),
         )
