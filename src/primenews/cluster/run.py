@@ -116,7 +116,12 @@ def load_index(
     cross_embedder: Embedder | None = None,
 ) -> ClusterIndex:
     """The clustering state of the stories already in ``store``."""
-    index = ClusterIndex(embedder.dim, neighbours=options.neighbours, postings=options.postings)
+    index = ClusterIndex(
+        embedder.dim,
+        neighbours=options.neighbours,
+        postings=options.postings,
+        window_days=options.time_window_days,
+    )
     assignments = store.story_assignments()
     ids = sorted(assignments)
     for start in range(0, len(ids), _BATCH):
