@@ -123,7 +123,12 @@ def test_a_rerun_writes_nothing_and_a_new_report_waits_for_the_debounce(
     writer = ExtractiveSynthesizer()
     write_story_pages(fresh_store, page_settings, writer, now=T0)
     again = write_story_pages(fresh_store, page_settings, writer, now=T0 + timedelta(hours=5))
-    assert (again.written, again.unchanged) == (0, 1)
+    assert (again.stories, again.written) == (0, 0)  # nothing changed: no story is even read
+    assert fresh_store.due_page_stories() == {}
+    named = write_story_pages(
+        fresh_store, page_settings, writer, story_id=ids["ferry_story"], now=T0
+    )
+    assert (named.stories, named.unchanged) == (1, 1)  # a story asked for by id is read
     courier = _save(fresh_store, "courier", *FERRY["courier"], hour=26)
     fresh_store.assign_article(courier, ids["ferry_story"])
     soon = write_story_pages(fresh_store, page_settings, writer, now=T0 + timedelta(minutes=5))
@@ -192,7 +197,7 @@ def test_a_failing_story_is_recorded_and_the_run_goes_on(
     assert error.error.stage == "synthesize" and error.error.reason == "synthesis_failed"
     assert error.error.url == f"story:{ids['ferry_story']}" and "flaky" in error.error.message
     retry = write_story_pages(fresh_store, page_settings, ExtractiveSynthesizer(), now=T0)
-    assert (retry.written, retry.unchanged) == (1, 1)  # a failed story is tried again
+    assert (retry.stories, retry.written) == (1, 1)  # a failed story is tried again, alone
 
 
 class _Markup:

@@ -185,3 +185,30 @@ def test_rebuilding_stories_drops_their_pages(fresh_store: Store) -> None:
     fresh_store.save_story_version(_version(story, 1, ids))
     fresh_store.clear_stories()  # cluster --rebuild: the story ids are gone, so are their pages
     assert fresh_store.story_versions(story) == []
+
+
+def test_only_stories_changed_since_they_were_judged_are_due(fresh_store: Store) -> None:
+    a, b, c, d = (_add(fresh_store, n, outlet=f"Outlet {n}") for n in range(4))
+    story = _story(fresh_store, [a, b])
+    small = _story(fresh_store, [c])
+    due = fresh_store.due_page_stories()
+    assert set(due) == {story, small}
+    fresh_store.mark_pages_seen(due)
+    assert fresh_store.due_page_stories() == {}
+    fresh_store.mark_pages_seen({story: due[story] - 1})  # an older judgement never wins
+    assert fresh_store.due_page_stories() == {}
+    fresh_store.assign_article(d, small)  # a report joins
+    assert set(fresh_store.due_page_stories()) == {small}
+    fresh_store.save_copy(Copy(b, a, CopyKind.VERBATIM, 0.98))  # a copy mark: a changes count
+    assert set(fresh_store.due_page_stories()) == {story, small}
+    fresh_store.mark_pages_seen(fresh_store.due_page_stories())
+    fresh_store.merge_stories(small, story)  # a merge: the story it joined is due, not the old
+    assert set(fresh_store.due_page_stories()) == {story}
+    [candidate] = fresh_store.page_candidates(1, story_ids=[story, small])
+    assert (
+        candidate.story_id == story and candidate.changes == fresh_store.due_page_stories()[story]
+    )
+    fresh_store.mark_pages_seen(fresh_store.due_page_stories())
+    fresh_store.clear_copies()  # b is independent again
+    assert set(fresh_store.due_page_stories()) == {story}
+    assert fresh_store.page_candidates(1, story_ids=[]) == []

@@ -7,10 +7,12 @@ and the version is stored with every verdict, a "What's new" line and its topic 
 website's sections). The page is published when the final check rejects nothing; otherwise
 it is kept, held, for review.
 
-The stage is idempotent, so it can run on any machine at any time: a story whose reports did
-not change is left alone, a page is rewritten at most every ``page_debounce_minutes`` while
-reports keep arriving, and two workers racing on one story cannot both write version N (the
-store's ``UNIQUE (story_id, version)``; the loser counts the story as unchanged).
+The stage is idempotent, so it can run on any machine at any time: it reads only the stories
+whose reports changed since it last judged them (their change counter), a story whose
+independent reports did not change is left alone, a page is rewritten at most every
+``page_debounce_minutes`` while reports keep arriving, and two workers racing on one story
+cannot both write version N (the store's ``UNIQUE (story_id, version)``; the loser counts the
+story as unchanged).
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ __all__ = ["PagesObserver", "PagesReport", "write_story_pages"]
 logger = logging.getLogger(__name__)
 
 STAGE = "synthesize"
+# outcomes after which a story needs no look until its reports change again (a debounced
+# story is looked at again next run; a failed one is retried)
+_SETTLED = frozenset({"published", "held", "unchanged"})
 
 
 class PagesObserver(Protocol):
@@ -99,17 +104,29 @@ def write_story_pages(
     live = store.resolve_story_id(story_id) if story_id is not None else None
     if story_id is not None and live is None:
         return report
-    candidates = store.page_candidates(settings.page_min_reports, story_id=live)
+    if live is not None or force:
+        due = None
+        candidates = store.page_candidates(settings.page_min_reports, story_id=live)
+    else:  # only the stories whose reports changed since this stage last judged them
+        due = store.due_page_stories()
+        candidates = store.page_candidates(settings.page_min_reports, story_ids=list(due))
     report.stories = len(candidates)
     watcher.started(len(candidates))
     debounce = timedelta(minutes=settings.page_debounce_minutes)
+    seen: dict[int, int] = {}
+    if due is not None:  # too few independent reports for a page: judged until they change
+        listed = {c.story_id for c in candidates}
+        seen.update((sid, changes) for sid, changes in due.items() if sid not in listed)
     for candidate in candidates:
         outcome = _due(candidate, moment, debounce, force)
         if outcome is None:
             outcome = _write_one(store, synthesizer, candidate, moment, report)
         else:
             setattr(report, outcome, getattr(report, outcome) + 1)
+        if outcome in _SETTLED:
+            seen[candidate.story_id] = candidate.changes
         watcher.story_done(candidate.story_id, outcome)
+    store.mark_pages_seen(seen)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -16,6 +16,7 @@ from primenews.models import (
     SaveResult,
     utcnow,
 )
+from primenews.store.copies import TOUCH_STORY_OF_ARTICLE
 from primenews.store.database import Database, Row, to_datetime
 
 __all__ = ["ArticleQueries", "ArticleRecord"]
@@ -255,6 +256,7 @@ class ArticleQueries:
             ),
         )
         # what was worked out from the old text is stale: check copies and embed it again
+        self.db.execute(TOUCH_STORY_OF_ARTICLE, (row["id"],))
         for table in ("article_fingerprints", "article_copies", "embeddings"):
             self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", (row["id"],))
 

@@ -7,9 +7,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from primenews.models import Copy, CopyKind, utcnow
 from primenews.store.database import Database, Row
 
-__all__ = ["CopyQueries"]
+__all__ = ["TOUCH_STORY_OF_ARTICLE", "CopyQueries"]
 
 _CHUNK = 500
+# a copy mark changes which of its story's reports are independent: the pages stage looks again
+TOUCH_STORY_OF_ARTICLE = (
+    "UPDATE stories SET changes = changes + 1 "
+    "WHERE id = (SELECT story_id FROM story_articles WHERE article_id = ?)"
+)
 
 
 def _copy(row: Row) -> Copy:
@@ -34,6 +39,7 @@ class CopyQueries:
                 "similarity = excluded.similarity, detected_at = excluded.detected_at",
                 (copy.article_id, copy.original_id, str(copy.kind), copy.similarity, utcnow()),
             )
+            self.db.execute(TOUCH_STORY_OF_ARTICLE, (copy.article_id,))
 
     def copy_of(self, article_id: int) -> Copy | None:
         row = self.db.query_one(
@@ -52,6 +58,10 @@ class CopyQueries:
 
     def clear_copies(self) -> None:
         with self.db.transaction(immediate=True):
+            self.db.execute(
+                "UPDATE stories SET changes = changes + 1 WHERE id IN (SELECT sa.story_id "
+                "FROM story_articles sa JOIN article_copies c ON c.article_id = sa.article_id)"
+            )
             self.db.execute("DELETE FROM article_copies")
 
     def save_fingerprint(self, article_id: int, scheme: str, signature: bytes) -> None:

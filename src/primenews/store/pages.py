@@ -5,7 +5,9 @@ A version number is claimed by the database: ``UNIQUE (story_id, version)`` with
 row is written and the other writer learns it lost (``save_story_version`` returns None).
 A story needs a (new) page when its independent reports (copies of another report of the same
 story do not count) are at least ``min_reports`` and differ from those its latest version was
-written from.
+written from. Only stories whose reports changed since the pages stage last judged them need
+reading (:meth:`PageQueries.due_page_stories`: a change counter on ``stories``, migration 0005),
+so a run's cost follows what changed, not the size of the store.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class PageCandidate:
     latest_version: int | None = None
     latest_created_at: datetime | None = None
     changed: bool = True  # the independent reports differ from the latest version's
+    changes: int = 0  # the story's change counter when it was read (see mark_pages_seen)
 
 
 def _version(row: Row) -> StoryVersion:
@@ -144,16 +147,37 @@ class PageQueries:
             )
         return found
 
+    def due_page_stories(self) -> dict[int, int]:
+        """Live stories changed since the pages stage last judged them -> change counter."""
+        rows = self.db.query(
+            "SELECT id, changes FROM stories WHERE changes <> pages_seen AND merged_into IS NULL"
+        )
+        return {int(r["id"]): int(r["changes"]) for r in rows}
+
+    def mark_pages_seen(self, seen: dict[int, int]) -> None:
+        """Record that the pages stage judged each story as of its change counter."""
+        with self.db.transaction(immediate=True):
+            for story_id, changes in sorted(seen.items()):
+                self.db.execute(
+                    "UPDATE stories SET pages_seen = ? WHERE id = ? AND pages_seen < ?",
+                    (changes, story_id, changes),
+                )
+
     def page_candidates(
-        self, min_reports: int, *, story_id: int | None = None
+        self,
+        min_reports: int,
+        *,
+        story_id: int | None = None,
+        story_ids: list[int] | None = None,
     ) -> list[PageCandidate]:
         """Live stories with at least ``min_reports`` independent reports, by story id.
 
         ``changed`` says whether the story's independent reports differ from those its latest
         version was written from (always true for a story without a page yet).
         """
-        members = self._story_members(story_id)
-        latest = self._latest_versions(story_id)
+        wanted = [story_id] if story_id is not None else story_ids
+        members, changes = self._story_members(wanted)
+        latest = self._latest_versions(wanted)
         candidates: list[PageCandidate] = []
         for sid, rows in sorted(members.items()):
             present = {a for a, _ in rows}
@@ -171,6 +195,7 @@ class PageQueries:
                     latest_version=version,
                     latest_created_at=created_at,
                     changed=written_from is None or set(written_from) != set(independent),
+                    changes=changes[sid],
                 )
             )
         return candidates
@@ -181,43 +206,56 @@ class PageQueries:
             c.story_id for c in self.page_candidates(min_reports, story_id=story_id) if c.changed
         ]
 
-    def _story_members(self, story_id: int | None) -> dict[int, list[tuple[int, int | None]]]:
-        """story id -> [(article id, original id or None)] in publication order, live stories."""
-        where, params = ("AND sa.story_id = ?", (story_id,)) if story_id is not None else ("", ())
-        rows = self.db.query(
-            "SELECT sa.story_id, sa.article_id, c.original_id FROM story_articles sa "
-            "JOIN stories s ON s.id = sa.story_id AND s.merged_into IS NULL "
-            "JOIN articles a ON a.id = sa.article_id "
-            "LEFT JOIN article_copies c ON c.article_id = sa.article_id "
-            f"WHERE 1 = 1 {where} "
-            "ORDER BY sa.story_id, COALESCE(a.published_at, a.fetched_at), a.id",
-            params,
-        )
+    def _story_members(
+        self, story_ids: list[int] | None
+    ) -> tuple[dict[int, list[tuple[int, int | None]]], dict[int, int]]:
+        """story id -> [(article id, original id or None)] in publication order, live stories
+        (all, or those of ``story_ids``); and story id -> its change counter."""
         members: dict[int, list[tuple[int, int | None]]] = {}
-        for r in rows:
-            original = int(r["original_id"]) if r["original_id"] is not None else None
-            members.setdefault(int(r["story_id"]), []).append((int(r["article_id"]), original))
-        return members
+        changes: dict[int, int] = {}
+        for where, params in _in_chunks("sa.story_id", story_ids):
+            rows = self.db.query(
+                "SELECT sa.story_id, sa.article_id, c.original_id, s.changes "
+                "FROM story_articles sa "
+                "JOIN stories s ON s.id = sa.story_id AND s.merged_into IS NULL "
+                "JOIN articles a ON a.id = sa.article_id "
+                "LEFT JOIN article_copies c ON c.article_id = sa.article_id "
+                f"WHERE {where} "
+                "ORDER BY sa.story_id, COALESCE(a.published_at, a.fetched_at), a.id",
+                params,
+            )
+            for r in rows:
+                sid = int(r["story_id"])
+                original = int(r["original_id"]) if r["original_id"] is not None else None
+                members.setdefault(sid, []).append((int(r["article_id"]), original))
+                changes[sid] = int(r["changes"])
+        return members, changes
 
     def _latest_versions(
-        self, story_id: int | None
+        self, story_ids: list[int] | None
     ) -> dict[int, tuple[int, datetime | None, list[int]]]:
         """story id -> (latest version, its time, the independent reports it was written from)."""
-        where, params = ("WHERE story_id = ?", (story_id,)) if story_id is not None else ("", ())
-        rows = self.db.query(
-            "SELECT v.story_id, v.version, v.created_at, v.independent_ids FROM story_versions v "
-            f"JOIN (SELECT story_id, MAX(version) AS version FROM story_versions {where} "
-            "GROUP BY story_id) m ON m.story_id = v.story_id AND m.version = v.version",
-            params,
-        )
-        return {
-            int(r["story_id"]): (
-                int(r["version"]),
-                to_datetime(r["created_at"]),
-                [int(i) for i in json.loads(r["independent_ids"] or "[]")],
+        found: dict[int, tuple[int, datetime | None, list[int]]] = {}
+        for where, params in _in_chunks("story_id", story_ids):
+            rows = self.db.query(
+                "SELECT v.story_id, v.version, v.created_at, v.independent_ids "
+                "FROM story_versions v "
+                f"JOIN (SELECT story_id, MAX(version) AS version FROM story_versions WHERE {where} "
+                "GROUP BY story_id) m ON m.story_id = v.story_id AND m.version = v.version",
+                params,
             )
-            for r in rows
-        }
+            found.update(
+                (
+                    int(r["story_id"]),
+                    (
+                        int(r["version"]),
+                        to_datetime(r["created_at"]),
+                        [int(i) for i in json.loads(r["independent_ids"] or "[]")],
+                    ),
+                )
+                for r in rows
+            )
+        return found
 
     def _originals_of(self, article_ids: tuple[int, ...]) -> dict[int, int]:
         """copy's id -> original's id, for those of ``article_ids`` that are copies."""
@@ -232,3 +270,14 @@ class PageQueries:
             )
             found.update((int(r["article_id"]), int(r["original_id"])) for r in rows)
         return found
+
+
+def _in_chunks(column: str, ids: list[int] | None) -> list[tuple[str, list[int]]]:
+    """WHERE clauses (and their parameters) covering ``ids`` in chunks; one for all when None."""
+    if ids is None:
+        return [("1 = 1", [])]
+    wanted = sorted(set(ids))
+    return [
+        (f"{column} IN ({', '.join('?' for _ in chunk)})", chunk)
+        for chunk in (wanted[i : i + _CHUNK] for i in range(0, len(wanted), _CHUNK))
+    ]

@@ -169,7 +169,7 @@ class StoryQueries:
 
     def _recount(self, story_id: int) -> None:
         self.db.execute(
-            "UPDATE stories SET updated_at = ?, "
+            "UPDATE stories SET updated_at = ?, changes = changes + 1, "
             "article_count = (SELECT COUNT(*) FROM story_articles WHERE story_id = ?), "
             "first_published_at = (SELECT MIN(COALESCE(a.published_at, a.fetched_at)) "
             "FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
