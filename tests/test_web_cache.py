@@ -75,6 +75,35 @@ def test_page_cache_is_bounded() -> None:
     assert len(cache) <= 3
 
 
+def test_errors_and_query_answers_cannot_flush_the_pages() -> None:
+    cache = PageCache(lambda: "g", check_interval=3600, max_entries=4, max_volatile=2)
+    page = ("get", "/stories/1", ())
+    cache.cached(page, lambda: make_body("story", "text/plain"))
+    for i in range(50):
+        cache.cached(
+            ("get", f"/stories/{i + 100}", ()), lambda: make_body("no", "text/plain", status=404)
+        )
+        cache.cached(("get", "/search", (("q", f"w{i}"),)), lambda: make_body("hits", "text/plain"))
+    assert cache.peek(page) is not None and len(cache) == 3  # the page and the 2 latest others
+    assert cache.peek(("get", "/search", (("q", "w49"),))) is not None
+    assert cache.peek(("get", "/search", (("q", "w0"),))) is None
+
+
+def test_unknown_query_parameters_share_the_plain_addresss_entry(store: Store) -> None:
+    first = add_story(store, "Ferry strike in Port Ansel", FERRY)
+    app = create_app(Settings(database_url="sqlite:///unused.db"), store=store)
+    client = TestClient(app)
+    path = f"/stories/{first.story_id}"
+    plain = client.get(path)
+    entries = len(app.state.cache)
+    for i in range(20):
+        tracked = client.get(f"{path}?utm_source=x{i}&nocache={i}")
+        assert tracked.status_code == 200 and tracked.headers["etag"] == plain.headers["etag"]
+        assert client.get(f"/stories/{10_000 + i}").status_code == 404
+    assert len(app.state.cache) == entries + 20  # only the made-up ids, in the small partition
+    assert client.get("/search?q=ferry&utm_medium=feed").text == client.get("/search?q=ferry").text
+
+
 @pytest.mark.parametrize(
     ("accept", "encoding"),
     [

@@ -18,7 +18,8 @@ import gzip
 import hashlib
 import threading
 import time
-from collections.abc import Callable, Hashable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 
 import brotli
@@ -27,13 +28,16 @@ from starlette.responses import Response
 
 __all__ = [
     "COMPRESS_MIN_BYTES",
+    "QUERY_PARAMS",
     "CachedBody",
     "Negotiated",
     "PageCache",
+    "RequestKey",
     "compressible",
     "conditional_response",
     "make_body",
     "negotiate",
+    "request_cache_key",
 ]
 
 COMPRESS_MIN_BYTES = 500
@@ -85,8 +89,26 @@ def make_body(
     return CachedBody(data, etag, media_type, status, packed_gzip, packed_br, headers)
 
 
+# the query parameters some route reads; any other one cannot change an answer, so it is left
+# out of cache keys (``?utm_source=…`` or a cache-buster shares the plain address's entry)
+QUERY_PARAMS = frozenset({"after", "cursor", "instance", "limit", "q", "text", "topic", "url"})
+
+RequestKey = tuple[str, str, tuple[tuple[str, str], ...]]
+
+
+def request_cache_key(path: str, items: Iterable[tuple[str, str]]) -> RequestKey:
+    """The cache key of a GET of ``path`` with these query items (known parameters only)."""
+    return ("get", path, tuple(sorted(i for i in items if i[0] in QUERY_PARAMS)))
+
+
 class PageCache:
-    """Bodies by key, dropped together when the store's generation token changes."""
+    """Bodies by key, dropped together when the store's generation token changes.
+
+    Two partitions, so that no stream of requests can flush the pages readers want: plain
+    successful answers (a page, a feed: as many as the store has things to show) live in the
+    main one; answers that depend on a query (a search, a later page of a list) or are errors
+    (a 404 for any made-up id) live in a small least-recently-used one of ``max_volatile``.
+    """
 
     def __init__(
         self,
@@ -94,11 +116,14 @@ class PageCache:
         *,
         check_interval: float = 1.0,
         max_entries: int = 4096,
+        max_volatile: int = 512,
     ) -> None:
         self._generation = generation
         self._check_interval = check_interval
         self._max_entries = max_entries
+        self._max_volatile = max_volatile
         self._entries: dict[Hashable, CachedBody] = {}
+        self._volatile: OrderedDict[Hashable, CachedBody] = OrderedDict()
         self._token: str | None = None
         self._checked_at = float("-inf")
         self._lock = threading.Lock()
@@ -106,15 +131,30 @@ class PageCache:
     def cached(self, key: Hashable, build: Callable[[], CachedBody]) -> CachedBody:
         """The body for ``key``, built by ``build`` when missing or out of date."""
         self._refresh()
-        found = self._entries.get(key)
+        found = self._get(key)
         if found is not None:
             return found
         body = build()
         with self._lock:
-            if len(self._entries) >= self._max_entries:
-                self._entries.clear()
-            self._entries[key] = body
+            if _volatile(key, body):
+                self._volatile[key] = body
+                while len(self._volatile) > self._max_volatile:
+                    self._volatile.popitem(last=False)
+            else:
+                if len(self._entries) >= self._max_entries:
+                    self._entries.clear()
+                self._entries[key] = body
         return body
+
+    def _get(self, key: Hashable) -> CachedBody | None:
+        found = self._entries.get(key)
+        if found is not None:
+            return found
+        with self._lock:
+            found = self._volatile.get(key)
+            if found is not None:
+                self._volatile.move_to_end(key)
+        return found
 
     def peek(self, key: Hashable, *, refresh: bool = True) -> CachedBody | None:
         """The body for ``key`` if it is built and up to date, else None (nothing is built).
@@ -123,7 +163,7 @@ class PageCache:
         """
         if refresh:
             self._refresh()
-        return self._entries.get(key)
+        return self._get(key)
 
     def refresh_due(self) -> bool:
         """Whether the next look-up would ask the store for its generation."""
@@ -137,10 +177,11 @@ class PageCache:
         """Forget every body now (the next look-up re-reads the generation)."""
         with self._lock:
             self._entries.clear()
+            self._volatile.clear()
             self._checked_at = float("-inf")
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._entries) + len(self._volatile)
 
     def _refresh(self) -> None:
         now = time.monotonic()
@@ -154,6 +195,14 @@ class PageCache:
             if token != self._token:
                 self._token = token
                 self._entries.clear()
+                self._volatile.clear()
+
+
+def _volatile(key: Hashable, body: CachedBody) -> bool:
+    """Whether the answer belongs in the small partition: an error, or a query's answer."""
+    if body.status != 200:
+        return True
+    return isinstance(key, tuple) and len(key) > 2 and bool(key[2])
 
 
 def _matches(header: str | None, etag: str) -> bool:

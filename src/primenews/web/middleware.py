@@ -25,7 +25,15 @@ import brotli
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from primenews.web.cache import COMPRESS_MIN_BYTES, CachedBody, PageCache, compressible, negotiate
+from primenews.web.cache import (
+    COMPRESS_MIN_BYTES,
+    CachedBody,
+    PageCache,
+    RequestKey,
+    compressible,
+    negotiate,
+    request_cache_key,
+)
 
 __all__ = ["CSP", "CachedPagesMiddleware", "CompressionMiddleware", "SecurityHeadersMiddleware"]
 
@@ -197,11 +205,11 @@ class CachedPagesMiddleware:
         }
 
 
-def _request_key(scope: Scope) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+def _request_key(scope: Scope) -> RequestKey:
     """The key :func:`primenews.web.state.request_key` makes for the same request."""
     query = scope.get("query_string", b"").decode("latin-1")
-    items = tuple(sorted(parse_qsl(query, keep_blank_values=True)))
-    return ("get", scope.get("root_path", "") + scope["path"], items)
+    items = parse_qsl(query, keep_blank_values=True)
+    return request_cache_key(scope.get("root_path", "") + scope["path"], items)
 
 
 async def _send_cached(scope: Scope, send: Send, cached: CachedBody, noted: dict[str, str]) -> None:

@@ -15,7 +15,13 @@ from starlette.responses import Response
 
 from primenews.config import Settings
 from primenews.store import Store
-from primenews.web.cache import CachedBody, PageCache, conditional_response
+from primenews.web.cache import (
+    CachedBody,
+    PageCache,
+    RequestKey,
+    conditional_response,
+    request_cache_key,
+)
 
 __all__ = [
     "app_cache",
@@ -60,6 +66,6 @@ def cached_response(
     return conditional_response(request, body, max_age, extra=extra)
 
 
-def request_key(request: Request) -> tuple[str, str, tuple[tuple[str, str], ...]]:
-    """A cache key naming a GET request: its route path and its query, in a stable order."""
-    return ("get", request.url.path, tuple(sorted(request.query_params.multi_items())))
+def request_key(request: Request) -> RequestKey:
+    """A cache key naming a GET request: its route path and the query parameters routes read."""
+    return request_cache_key(request.url.path, request.query_params.multi_items())
