@@ -299,6 +299,18 @@ def test_find_quote_recognises_the_usual_attributions() -> None:
         "Ana Ruiz",
     )
     assert find_quote("“The bridge will hold,” said Ana Ruiz.", "") is None  # too short
+    # "he" is a person: not the organisation or place named after the speaker
+    before = (
+        "North Sound Lines chief executive Per Ekholm said the company would cooperate fully "
+        "with the Marine Accident Investigation Board off Tollen Island. "
+    )
+    assert find_quote('"We owe our passengers answers," he said.', before) == (
+        "We owe our passengers answers",
+        "Per Ekholm",
+    )
+    assert repair_opener("He said it was over.", before).text == "Per Ekholm said it was over."
+    headline = "Chief: The Inquiry Was 'Predetermined'. Garry McCarthy led the Chicago Police. "
+    assert repair_opener("He was dismissed.", headline).text == "Garry McCarthy was dismissed."
     assert find_quote("“The bridge will hold for years,” a sign read.", "") is None
 
 

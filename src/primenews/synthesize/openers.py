@@ -46,6 +46,18 @@ _OTHER_PRONOUN = re.compile(
 _NAME = re.compile(
     r"\b(?:[A-ZÀ-ÖØ-Þ][\w'’-]+\.? ){0,2}[A-ZÀ-ÖØ-Þ][\w'’-]+ [A-ZÀ-ÖØ-Þ][\w'’-]+(?:-[A-Z][\w'’-]+)?"
 )
+# words that make a capitalised phrase an organisation's or a place's name, not a person's
+_ORGANISATION_WORDS = frozenset(
+    """
+    Agency Airlines Airways Assembly Association Authority Bank Board Bureau Center Centre
+    Church Club Coastguard College Commission Committee Company Congress Corp Corporation
+    Council Court Department Foundation Government Group Guard Hospital Inc Institute Lines
+    Ltd Media Ministry Motors Navy News Office Organisation Organization Parliament Party
+    Police Press Reserve School Senate Service Services Society Times Tribunal Union United
+    University Wire Airport Bay Bridge Highlands Island Islands Palace Port River Sea Sound
+    Square Stadium Station Street Valley
+    """.split()  # noqa: SIM905
+)
 _NOT_NAME_START = frozenset(
     """
     The A An In On At But And For With From After Before When While This That These Those It
@@ -116,13 +128,24 @@ def repair_opener(text: str, before: str) -> Repair:
 
 def last_named_person(text: str) -> tuple[str, int] | None:
     """The last name of two or more capitalised words in ``text`` (not counting a phrase
-    start such as "The"), with its offset in ``text``."""
+    start such as "The") that is not an organisation's, with its offset in ``text``.
+
+    "He" and "she" stand for people: "the Marine Accident Investigation Board" or "North
+    Sound Lines" never replace them.
+    """
     for match in reversed(list(_NAME.finditer(text))):
         parts = match.group().split()
         skipped = 0
-        while parts and parts[0] in _NOT_NAME_START:
+        while parts and (parts[0] in _NOT_NAME_START or _ends_sentence(parts)):
             skipped += len(parts[0]) + 1
             parts = parts[1:]
-        if len(parts) >= 2:
+        if len(parts) >= 2 and not _ORGANISATION_WORDS.intersection(parts):
             return " ".join(parts), match.start() + skipped
     return None
+
+
+def _ends_sentence(parts: list[str]) -> bool:
+    """Whether the first word closes the sentence before the name ("… 'Predetermined'. Garry
+    McCarthy"), rather than being an initial ("J.") or a title ("Dr.")."""
+    first = parts[0]
+    return len(parts) > 1 and first.endswith(".") and len(first.rstrip(".")) > 1
