@@ -186,14 +186,22 @@ class Settings:
     cluster_threshold: float = _setting(
         0.0,
         "Clustering: an article joins the best candidate story scoring this or more (0-1), "
-        "else it starts a story; 0 uses the value tuned for the embedder (0.43 for MiniLM and "
-        "other dense sentence models, 0.37 for hashing).",
+        "else it starts a story; 0 uses the value tuned for the embedder (0.50 for MiniLM and "
+        "other dense sentence models, 0.45 for hashing).",
         _fraction,
     )
     cluster_merge_threshold: float = _setting(
         0.65,
         "Clustering: a second story scoring this or more for the same article is merged into "
         "the first (the old id redirects).",
+        _fraction,
+    )
+    cluster_consolidate_threshold: float = _setting(
+        0.0,
+        "Clustering: every 64 articles placed, two candidate stories whose reports score this or "
+        "more on average, pair by pair, are merged (the old id redirects); 0 uses the value "
+        "tuned for the embedder (0.41 for MiniLM and other dense sentence models, 0.33 for "
+        "hashing).",
         _fraction,
     )
     cluster_time_window_days: float = _setting(

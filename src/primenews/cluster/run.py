@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from primenews.cluster.assign import ClusterOptions, decide_story
+from primenews.cluster.consolidate import plan_merges
 from primenews.cluster.features import ArticleFeatures, extract_features
 from primenews.cluster.index import ClusterIndex
 from primenews.config import Settings
@@ -57,6 +58,7 @@ class ClusterReport:
     joined: int = 0
     copies: int = 0  # joined their original's story
     merges: int = 0
+    consolidated: int = 0  # of the merges, those made by the consolidation passes
     cross_language_merges: int = 0  # of the merges, those made by the multilingual embedder
     flagged: Counter[str] = field(default_factory=Counter)  # reason -> articles (still placed)
     candidates_scored: int = 0
@@ -175,6 +177,8 @@ class _Clusterer:
         self.index = index
         self.options = options
         self.report = report
+        self.touched: dict[int, set[int]] = {}  # story -> the candidates its articles met
+        self.since_consolidation = 0  # articles placed since the last consolidation pass
 
     def place(self, articles: Iterable[Article], observer: ClusterObserver | None) -> None:
         batch = list(articles)
@@ -191,6 +195,17 @@ class _Clusterer:
             )
             if observer is not None:
                 observer.article_done(article.id, story_id)
+            self.since_consolidation += 1
+            if self.since_consolidation >= self.options.consolidate_every:
+                self.consolidate()
+        self.consolidate()
+
+    def consolidate(self) -> None:
+        """Merge the stories touched since the last pass with candidates they turn out to match."""
+        for source, target in plan_merges(self.index, self.touched, self.options):
+            self.report.consolidated += self._merge(target, (source,))
+        self.touched = {}
+        self.since_consolidation = 0
 
     def place_one(
         self,
@@ -217,6 +232,7 @@ class _Clusterer:
             self.report.joined += 1
         self._join(article, story_id, vector, features, decision.score)
         self._merge(story_id, decision.merge)
+        self.touched.setdefault(story_id, set()).update(decision.candidate_ids)
         if cross is not None:
             self.index.add_cross(story_id, cross, features.language)
             partners = self.index.cross_language_partners(

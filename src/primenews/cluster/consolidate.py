@@ -1,0 +1,170 @@
+"""Consolidation passes: merge stories that turn out to tell one event.
+
+Online assignment sees each article once, in time order: the first reports of an event may
+start two stories before enough reports exist to tie them together, and a report that would
+bridge them may have arrived earlier still. Every ``consolidate_every`` articles (and at the
+end of each batch), the stories touched since the last pass are compared with the candidate
+stories their new articles were scored against, story to story, by :func:`story_link`: the
+score :func:`~primenews.cluster.assign.score_story` gives an article, averaged over every
+pair of reports (average link), with the time penalty taken on the gap between the two
+stories' spans, and only for stories sharing names or numbers (``consolidate_min_evidence``).
+The best pair scoring ``consolidate_threshold`` or more merges first, its links are
+re-scored, and so on until no pair reaches it (greedy average-link agglomeration over a
+bounded candidate graph, never a scan of the store).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+
+from primenews.cluster.assign import ClusterOptions
+from primenews.cluster.index import ClusterIndex, StoryState
+
+__all__ = ["plan_merges", "story_link"]
+
+_DAY = 86400.0
+
+
+def story_link(one: StoryState, other: StoryState, options: ClusterOptions) -> float | None:
+    """Average-link score of two stories (about 0-1), or None when they may not merge.
+
+    They may not when their spans lie more than ``time_window_days`` apart, or when their
+    reports share, on average, no more than ``consolidate_min_evidence`` of name and number
+    overlap (text alike but nothing concrete in common, as with look-alike headlines).
+    """
+    gap = _span_gap_days(one, other)
+    if gap is not None and gap > options.time_window_days:
+        return None
+    pairs = max(one.size, 1) * max(other.size, 1)
+    mean = float(np.dot(one.vector_sum, other.vector_sum)) / pairs
+    names = _pair_overlap(one.entities, other.entities) / pairs
+    numbers = _pair_overlap(one.numbers, other.numbers) / pairs
+    keys = _pair_overlap(one.keyphrases, other.keyphrases) / pairs
+    if names + numbers <= options.consolidate_min_evidence:
+        return None
+    score = (
+        (options.weight_nearest + options.weight_centroid) * mean
+        + options.weight_names * names
+        + options.weight_numbers * numbers
+        + options.weight_keyphrases * keys
+    )
+    total = options.weight_names + options.weight_numbers
+    if total > 0 and _other_languages(one, other):
+        evidence = options.weight_names * names + options.weight_numbers * numbers
+        score = max(score, options.cross_language_scale * evidence / total)
+    if gap is not None:
+        score -= options.time_penalty * gap / max(options.time_window_days, 1e-9)
+    return score
+
+
+def plan_merges(
+    index: ClusterIndex, neighbours: Mapping[int, Iterable[int]], options: ClusterOptions
+) -> list[tuple[int, int]]:
+    """The merges (source, target) consolidation makes, in order; ``index`` is not changed.
+
+    ``neighbours`` maps each story a batch touched to the stories its articles were scored
+    against. Stories are merged in a scratch copy of their states, so that each later pair
+    is scored on the merged stories.
+    """
+    queue = _Queue(_graph(index, neighbours), index, options)
+    merges: list[tuple[int, int]] = []
+    while (pair := queue.pop()) is not None:
+        merges.append(queue.merge(*pair))
+    return merges
+
+
+class _Queue:
+    """Candidate pairs by score, over scratch copies of the stories (the index stays as is)."""
+
+    def __init__(self, graph: dict[int, set[int]], index: ClusterIndex, options: ClusterOptions):
+        self.graph = graph
+        self.options = options
+        self.states = {s: _copy(index.stories[s]) for s in graph}
+        self.version = dict.fromkeys(graph, 0)
+        self.heap: list[tuple[float, int, int, int, int]] = []
+        for one in sorted(graph):
+            for other in sorted(graph[one]):
+                if one < other:
+                    self.push(one, other)
+
+    def push(self, one: int, other: int) -> None:
+        """Score the pair and queue it when it passes ``consolidate_threshold``."""
+        one, other = min(one, other), max(one, other)
+        score = story_link(self.states[one], self.states[other], self.options)
+        if score is not None and score >= self.options.consolidate_threshold:
+            entry = (-score, one, other, self.version[one], self.version[other])
+            heapq.heappush(self.heap, entry)
+
+    def pop(self) -> tuple[int, int] | None:
+        """The best pair still current (neither story changed since it was scored)."""
+        while self.heap:
+            _score, one, other, v_one, v_other = heapq.heappop(self.heap)
+            if self.version.get(one) == v_one and self.version.get(other) == v_other:
+                return one, other
+        return None
+
+    def merge(self, one: int, other: int) -> tuple[int, int]:
+        """Fold the smaller story into the larger; re-score the links of the result."""
+        source, target = _order(self.states[one], self.states[other])
+        self.states[target].absorb(self.states.pop(source))
+        del self.version[source]
+        self.version[target] += 1
+        links = (self.graph.pop(source) | self.graph[target]) - {source, target}
+        self.graph[target] = links
+        for node in sorted(links):
+            self.graph[node].discard(source)
+            self.graph[node].add(target)
+            self.push(target, node)
+        return source, target
+
+
+def _graph(index: ClusterIndex, neighbours: Mapping[int, Iterable[int]]) -> dict[int, set[int]]:
+    """Undirected candidate links between live stories (redirects followed)."""
+    graph: dict[int, set[int]] = {}
+    for story, others in neighbours.items():
+        one = index.resolve(story)
+        if one not in index.stories:
+            continue
+        for other in others:
+            two = index.resolve(other)
+            if two != one and two in index.stories:
+                graph.setdefault(one, set()).add(two)
+                graph.setdefault(two, set()).add(one)
+    return graph
+
+
+def _order(one: StoryState, other: StoryState) -> tuple[int, int]:
+    """(source, target): the larger story absorbs the smaller; on a tie, the older id."""
+    if (other.size, -other.id) > (one.size, -one.id):
+        return one.id, other.id
+    return other.id, one.id
+
+
+def _copy(state: StoryState) -> StoryState:
+    copy = StoryState(state.id, np.zeros_like(state.vector_sum))
+    copy.absorb(state)
+    return copy
+
+
+def _pair_overlap(one: Counter[str], other: Counter[str]) -> float:
+    """Sum over every pair of reports of the cosine of their unit-weighted keys."""
+    small, large = (one, other) if len(one) <= len(other) else (other, one)
+    return sum(w * large.get(key, 0.0) for key, w in small.items())
+
+
+def _other_languages(one: StoryState, other: StoryState) -> bool:
+    mine = {lang for lang, n in one.languages.items() if n and lang != "?"}
+    theirs = {lang for lang, n in other.languages.items() if n and lang != "?"}
+    return bool(mine) and bool(theirs) and mine.isdisjoint(theirs)
+
+
+def _span_gap_days(one: StoryState, other: StoryState) -> float | None:
+    """Days between the two stories' spans (0 when they overlap; None when either is undated)."""
+    if one.first is None or one.last is None or other.first is None or other.last is None:
+        return None
+    gap = max(one.first, other.first) - min(one.last, other.last)
+    return max(gap.total_seconds(), 0.0) / _DAY

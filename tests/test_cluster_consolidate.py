@@ -1,0 +1,159 @@
+"""Consolidation passes: stories that tell one event merge, look-alikes stay apart."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+
+import pytest
+
+from primenews.cluster import ClusterOptions, cluster_articles
+from primenews.cluster.consolidate import plan_merges, story_link
+from primenews.cluster.features import extract_features
+from primenews.cluster.index import ClusterIndex, StoryState
+from primenews.cluster.run import article_vectors
+from primenews.embed.hashing import HashingEmbedder
+from primenews.store import Store
+from tests.test_cluster_stage import (
+    DAY0,
+    QUAKE_A,
+    QUAKE_B,
+    RATES_A,
+    RATES_B,
+    add_article,
+    add_reports,
+    groups,
+    settings_for,
+)
+
+# Online, every article starts its own story; only consolidation can gather them.
+NEVER = 9.0  # above any score
+SPLIT_ONLINE = ClusterOptions(threshold=NEVER, merge_threshold=NEVER)
+
+
+def add_events(store: Store) -> list[list[int]]:
+    return [
+        add_reports(store, "qa", QUAKE_A, DAY0),
+        add_reports(store, "qb", QUAKE_B, DAY0 + timedelta(days=3)),
+        add_reports(store, "ra", RATES_A, DAY0 + timedelta(days=1)),
+        add_reports(store, "rb", RATES_B, DAY0 + timedelta(days=4)),
+    ]
+
+
+@pytest.mark.parametrize("every", [1, 3, 64])  # a pass after each article, mid-batch, at its end
+def test_consolidation_gathers_each_event_that_online_assignment_split(
+    fresh_store: Store, store_url: str, every: int
+) -> None:
+    events = add_events(fresh_store)
+    options = dataclasses.replace(SPLIT_ONLINE, consolidate_every=every)
+    report = cluster_articles(
+        fresh_store, settings_for(store_url), embedder=HashingEmbedder(), options=options
+    )
+    assert report.new_stories == 10  # online: one story per article
+    assert report.consolidated == 6 == report.merges
+    found = groups(fresh_store, *events)
+    assert all(len(g) == 1 for g in found), found
+    assert len(set.union(*found)) == 4  # the look-alike quakes and rate decisions stay apart
+    assert fresh_store.count_stories() == 4
+    for story in fresh_store.list_stories():
+        assert story.article_count == len(fresh_store.story_article_ids(story.id))
+
+
+def test_without_consolidation_the_split_stays(fresh_store: Store, store_url: str) -> None:
+    events = add_events(fresh_store)
+    options = ClusterOptions(threshold=NEVER, merge_threshold=NEVER, consolidate_threshold=NEVER)
+    report = cluster_articles(
+        fresh_store, settings_for(store_url), embedder=HashingEmbedder(), options=options
+    )
+    assert report.consolidated == 0
+    assert fresh_store.count_stories() == sum(len(e) for e in events)
+
+
+def test_consolidation_is_idempotent_and_a_rebuild_repeats_it(
+    fresh_store: Store, store_url: str
+) -> None:
+    settings = settings_for(store_url)
+    add_events(fresh_store)
+    embedder = HashingEmbedder()
+    cluster_articles(fresh_store, settings, embedder=embedder, options=SPLIT_ONLINE)
+    before = fresh_store.story_assignments()
+    again = cluster_articles(fresh_store, settings, embedder=embedder, options=SPLIT_ONLINE)
+    assert again.assigned == 0 and again.merges == 0
+    assert fresh_store.story_assignments() == before
+    rebuilt = cluster_articles(
+        fresh_store, settings, embedder=embedder, options=SPLIT_ONLINE, rebuild=True
+    )
+    assert rebuilt.consolidated == 6
+    assert _partition(fresh_store.story_assignments()) == _partition(before)
+
+
+def test_a_later_run_consolidates_with_the_stories_of_an_earlier_one(
+    fresh_store: Store, store_url: str
+) -> None:
+    settings = settings_for(store_url)
+    first = add_reports(fresh_store, "qa", QUAKE_A[:1], DAY0)
+    cluster_articles(fresh_store, settings, embedder=HashingEmbedder(), options=SPLIT_ONLINE)
+    later = [
+        add_article(fresh_store, f"https://late.test/{i}", title, text, when=DAY0 + timedelta(i))
+        for i, (title, text) in enumerate(QUAKE_A[1:], start=1)
+    ]
+    report = cluster_articles(
+        fresh_store, settings, embedder=HashingEmbedder(), options=SPLIT_ONLINE
+    )
+    assert report.consolidated == 2
+    (story,) = groups(fresh_store, first + later)
+    assert len(story) == 1
+
+
+def _states(store: Store, *id_lists: list[int]) -> tuple[ClusterIndex, list[StoryState]]:
+    """An index holding one story per id list (story ids 1, 2, ...)."""
+    embedder = HashingEmbedder()
+    index = ClusterIndex(embedder.dim)
+    for story_id, ids in enumerate(id_lists, start=1):
+        articles = store.get_articles(ids)
+        vectors = article_vectors(store, embedder, articles)
+        index.add_many([(story_id, vectors[a.id], extract_features(a)) for a in articles])
+    return index, [index.stories[s] for s in range(1, len(id_lists) + 1)]
+
+
+def test_story_link_is_symmetric_and_favours_the_same_event(fresh_store: Store) -> None:
+    quake_a = add_reports(fresh_store, "qa", QUAKE_A, DAY0)
+    more_a = add_reports(fresh_store, "qa2", QUAKE_A[:1], DAY0 + timedelta(hours=6))
+    quake_b = add_reports(fresh_store, "qb", QUAKE_B, DAY0 + timedelta(days=1))
+    _index, (a, a2, b) = _states(fresh_store, quake_a[1:], more_a, quake_b)
+    options = ClusterOptions()
+    same = story_link(a, a2, options)
+    assert same is not None and same >= options.consolidate_threshold
+    assert same == story_link(a2, a, options)
+    other = story_link(a, b, options)
+    assert other is None or other < options.consolidate_threshold
+
+
+def test_story_link_needs_the_time_window_and_shared_names_or_numbers(
+    fresh_store: Store,
+) -> None:
+    quake = add_reports(fresh_store, "qa", QUAKE_A[:2], DAY0)
+    late = add_reports(fresh_store, "late", QUAKE_A[2:], DAY0 + timedelta(days=30))
+    anonymous = add_article(fresh_store, "https://x.test/a", "an earthquake", "a quake struck.")
+    _index, (one, far, unnamed) = _states(fresh_store, quake, late, [anonymous])
+    options = ClusterOptions()
+    assert story_link(one, far, options) is None  # 30 days apart: beyond the window
+    assert story_link(one, unnamed, options) is None  # no name or number in common
+
+
+def test_plan_merges_leaves_the_index_as_it_was(fresh_store: Store) -> None:
+    quake = add_reports(fresh_store, "qa", QUAKE_A, DAY0)
+    index, stories = _states(fresh_store, quake[:1], quake[1:2], quake[2:])
+    sizes = [s.size for s in stories]
+    merges = plan_merges(index, {1: {2}, 3: {2}}, ClusterOptions())
+    assert len(merges) == 2
+    assert {target for _source, target in merges} <= {1, 2, 3}
+    assert set(index.stories) == {1, 2, 3} and [s.size for s in stories] == sizes
+    assert plan_merges(index, {1: set()}, ClusterOptions()) == []
+
+
+def _partition(assignments: dict[int, int]) -> set[frozenset[int]]:
+    by_story: dict[int, set[int]] = {}
+    for article, story in assignments.items():
+        by_story.setdefault(story, set()).add(article)
+    return {frozenset(g) for g in by_story.values()}
