@@ -340,3 +340,161 @@ def test_single_short_report_still_gives_a_page() -> None:
     assert page.summary.text == text
     assert page.sections == ()
     assert page.headline == "Quell dam opened"
+
+
+# --- a story told over two days: stale states, later developments, sections, subheadings -----
+
+# Fictional reports written for these tests: the Corrin Pass, Velmark and Tarrow are made up.
+PASS_DAY_ONE = (
+    "An avalanche buried part of the road over the Corrin Pass in Velmark early on Monday, "
+    "trapping several cars, police said. "
+    "A large rescue operation is under way. "
+    "Rescuers are still searching for two drivers who remain missing. "
+    "The pass road was closed in both directions at the Tarrow tunnel. "
+    "Police said 14 people had been pulled from their cars and taken to the Tarrow clinic."
+)
+PASS_DAY_ONE_B = (
+    "An avalanche buried the Corrin Pass road in Velmark on Monday morning, trapping several "
+    "cars, police said. "
+    "Fourteen people were pulled from their cars and taken to the Tarrow clinic with minor "
+    "injuries. "
+    "The road was closed at the Tarrow tunnel after the avalanche. "
+    "Mountain guides had warned of high avalanche danger after two days of heavy snow."
+)
+PASS_DAY_TWO = (
+    "Both drivers missing after Monday's avalanche on the Corrin Pass were found alive on Monday "
+    "evening, police said on Tuesday. "
+    "The two men had sheltered in a lorry cab under the snow for nine hours. "
+    "Investigators are examining whether the road should have been closed on Sunday night. "
+    "The regional council said it would review its avalanche warning rules before next winter. "
+    "The pass road is expected to reopen on Friday once the snow has been cleared."
+)
+PASS_DAY_TWO_B = (
+    "Two drivers buried for nine hours in a lorry cab by Monday's Corrin Pass avalanche were "
+    "found alive, police said. "
+    "Investigators are examining whether the road should have been closed on Sunday night, when "
+    "guides first warned of avalanche danger. "
+    "The regional council will review its avalanche warning rules before next winter. "
+    "The Corrin Pass road should reopen on Friday."
+)
+
+
+def _pass_reports(*, same_day: bool = False) -> list[Report]:
+    texts = [
+        (1, PASS_DAY_ONE, "Avalanche buries cars on Corrin Pass", "alpinepost.test", 7, 6),
+        (2, PASS_DAY_ONE_B, "Avalanche closes Corrin Pass road", "valleynews.test", 9, 6),
+        (
+            3,
+            PASS_DAY_TWO,
+            "Drivers found alive after Corrin Pass avalanche",
+            "alpinepost.test",
+            10,
+            7,
+        ),
+        (4, PASS_DAY_TWO_B, "Corrin Pass drivers survive nine hours", "mountainwire.test", 11, 7),
+    ]
+    reports: list[Report] = []
+    for article_id, text, title, outlet, hour, day in texts:
+        article = _article(article_id, text, title, outlet, "en", hour)
+        when = datetime(2026, 3, 6 if same_day else day, hour, 0, tzinfo=UTC)
+        reports.append(Report(replace(article, published_at=when)))
+    return reports
+
+
+def _page_texts(page: StoryPage) -> list[str]:
+    return [s.text for s in _all_sentences(page)]
+
+
+def test_describes_ongoing_state_in_several_languages() -> None:
+    from primenews.synthesize.timeline import describes_ongoing_state
+
+    ongoing = [
+        "A large rescue operation is under way.",
+        "Rescuers are still searching for two drivers.",
+        "Two climbers remain missing, police said.",
+        "The cause of the fire is not yet known.",
+        "So far 40 homes have been evacuated.",
+        "Las labores de rescate siguen en curso.",
+        "Die Suche nach den Vermissten dauert an.",
+        "Les recherches sont toujours en cours.",
+        "Le ricerche sono ancora in corso.",
+        "De zoektocht is nog steeds bezig.",
+    ]
+    settled = [
+        "The rescue operation ended at 2am.",
+        "Both drivers were found alive on Monday evening.",
+        "The bell was still lying in the street on Monday morning.",
+        "The lines stand still for the whole day.",
+        '"We are still searching," the commander said.',
+    ]
+    assert all(describes_ongoing_state(text) for text in ongoing)
+    assert not any(describes_ongoing_state(text) for text in settled)
+
+
+def test_stale_state_from_a_superseded_report_is_left_out() -> None:
+    from primenews.synthesize.ranking import collect_candidates
+    from primenews.synthesize.timeline import TimelineOptions, stale_candidates
+
+    reports = _pass_reports()
+    candidates = collect_candidates(reports, min_words=6, max_words=60)
+    stale = {candidates[i].text for i in stale_candidates(candidates, TimelineOptions())}
+    assert "A large rescue operation is under way." in stale
+    assert "Rescuers are still searching for two drivers who remain missing." in stale
+    # the latest reports' own states are current: "is expected to reopen" is not stale
+    assert all(c.article_id in (1, 2) for c in candidates if c.text in stale)
+    page = ExtractiveSynthesizer().write(9, reports)
+    texts = " ".join(_page_texts(page))
+    assert "under way" not in texts and "still searching" not in texts
+    assert "found alive" in texts  # the later state is told instead
+    # reports of one morning supersede nothing: the same page then says the rescue goes on
+    same_day_page = ExtractiveSynthesizer().write(9, _pass_reports(same_day=True))
+    assert "A large rescue operation is under way." in _page_texts(same_day_page)
+    same_day = collect_candidates(_pass_reports(same_day=True), min_words=6, max_words=60)
+    assert stale_candidates(same_day, TimelineOptions()) == set()
+    assert stale_candidates(same_day, TimelineOptions(enabled=False)) == set()
+
+
+def test_later_developments_get_the_first_section() -> None:
+    page = ExtractiveSynthesizer().write(9, _pass_reports())
+    first = page.sections[0]
+    assert len(first.sentences) >= 2
+    for sentence in first.sentences:  # day two's facts, which no day-one report told
+        assert {c.article_id for c in sentence.citations} <= {3, 4}
+    assert check_page(page, {r.article.id: r.article for r in _pass_reports()}) == []
+    # told on one day, the story has no later stage: sections are topical only
+    same_day = ExtractiveSynthesizer().write(9, _pass_reports(same_day=True))
+    first_ids = {c.article_id for s in same_day.sections[0].sentences for c in s.citations}
+    assert not first_ids <= {3, 4} or len(same_day.sections) == 1
+
+
+def test_sections_hold_at_least_two_sentences(page: StoryPage) -> None:
+    for story in (page, ExtractiveSynthesizer().write(9, _pass_reports())):
+        if sum(len(s.sentences) for s in story.sections) >= 2:
+            assert all(len(section.sentences) >= 2 for section in story.sections)
+
+
+def test_lone_sentences_join_the_closest_section() -> None:
+    import numpy as np
+
+    from primenews.synthesize.sections import closest_group
+
+    similarity = np.array(
+        [[1.0, 0.1, 0.6, 0.0], [0.1, 1.0, 0.2, 0.3], [0.6, 0.2, 1.0, 0.1], [0.0, 0.3, 0.1, 1.0]]
+    )
+    assert closest_group([0], [[1, 3], [2]], similarity) == 1
+    assert closest_group([3], [[1], [0, 2]], similarity) == 0
+
+
+def test_subheadings_name_a_subtopic_not_a_place_or_number() -> None:
+    from primenews.synthesize.sections import keyphrase_heading
+
+    texts = [
+        "Snow ploughs from Tarrow cleared the pass road overnight.",
+        "The snow ploughs left Tarrow again at noon.",
+    ]
+    others = ["Police said the drivers were found alive on Monday evening."]
+    heading = keyphrase_heading(texts, others, set())
+    assert heading == "Snow ploughs"
+    counted = ["245 people were taken to Tarrow.", "All 245 people reached Tarrow by boat."]
+    heading = keyphrase_heading(counted, others, set())
+    assert not any(ch.isdigit() for ch in heading) and heading != "Tarrow"

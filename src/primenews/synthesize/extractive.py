@@ -1,10 +1,12 @@
 """The default synthesizer: an extractive-compressive story page, with no model.
 
-    reports --ranking--> salient, non-redundant sentences (cross-outlet centrality, lead
+    reports --timeline--> candidates without the "still going on" sentences of superseded
+            reports --ranking--> salient, non-redundant sentences (cross-outlet centrality, lead
             position, title words; MMR)  --openers--> each sentence able to stand alone
             --compress--> asides deleted (brackets, dash asides, who/which clauses, leading
             discourse phrases), attribution and quotes kept
-            --sections--> sub-topic groups, chronological inside, keyphrase subheadings
+            --sections--> later developments first, then sub-topic groups of at least two
+            sentences, chronological inside, keyphrase subheadings
             --headline--> the most representative title, at most 90 characters
             --quotes--> up to three attributed quotes;  --coverage--> facts and sources
 
@@ -56,9 +58,16 @@ from primenews.synthesize.ranking import (
     rank_candidates,
     select_sentences,
 )
-from primenews.synthesize.sections import group_sentences, keyphrase_heading, order_group
+from primenews.synthesize.sections import (
+    closest_group,
+    group_sentences,
+    heading_context,
+    keyphrase_heading,
+    order_group,
+)
 from primenews.synthesize.sentences import split_sentences
 from primenews.synthesize.support import supporting_sentences
+from primenews.synthesize.timeline import TimelineOptions, later_developments, stale_candidates
 
 __all__ = ["ExtractiveOptions", "ExtractiveSynthesizer"]
 
@@ -82,6 +91,7 @@ class ExtractiveOptions:
     min_main_language_sentences: int = 3  # below this, other languages' sentences are used
     weights: RankWeights = field(default_factory=RankWeights)
     compress: CompressOptions | None = field(default_factory=CompressOptions)  # None: verbatim
+    timeline: TimelineOptions = field(default_factory=TimelineOptions)
 
 
 class ExtractiveSynthesizer:
@@ -153,35 +163,75 @@ class ExtractiveSynthesizer:
         same = [c for c in candidates if languages[c.article_id] in (None, language)]
         if language is not None and len(same) >= options.min_main_language_sentences:
             candidates = same
+        stale = stale_candidates(candidates, options.timeline)
+        if stale and len(candidates) - len(stale) >= options.min_main_language_sentences:
+            candidates = [c for i, c in enumerate(candidates) if i not in stale]
         titles = [
             r.article.title for r in evidence if r.article.title and _in_language(r, language)
         ]
         return rank_candidates(candidates, titles, options.weights), language
 
     def _sections(self, writer: _PageWriter, rest: list[int]) -> tuple[Section, ...]:
-        """Sub-topic sections of the chosen sentences after the summary."""
-        groups = group_sentences(
-            rest,
+        """Sub-topic sections of the chosen sentences after the summary: the story's later
+        developments first when it has at least two, then the topics by salience."""
+        options = self.options
+        supporters = [writer.cited_articles(index) for index in rest]
+        fresh = later_developments(rest, writer.ranked.candidates, supporters, options.timeline)
+        lead = [fresh] if len(fresh) >= 2 and len(fresh) < len(rest) else []
+        remaining = [index for index in rest if not lead or index not in fresh]
+        groups = lead + group_sentences(
+            remaining,
             writer.ranked.similarity,
-            per_section=self.options.per_section,
-            max_sections=self.options.max_sections,
+            per_section=options.per_section,
+            max_sections=options.max_sections - len(lead),
         )
-        candidates = writer.ranked.candidates
-        when = [c.published_at for c in candidates]
-        position = [c.position for c in candidates]
-        owner = [c.article_id for c in candidates]
         rank = {index: place for place, index in enumerate(rest)}
-        bodies = [
-            writer.section_sentences(order_group(g, when, position, owner, rank)) for g in groups
-        ]
-        bodies = [body for body in bodies if body]
+        groups, bodies = self._bodies(writer, groups, rank, protected=len(lead))
+        candidates = writer.ranked.candidates
+        context = heading_context([c.text for c in candidates], [c.article_id for c in candidates])
         used: set[str] = set()
         sections: list[Section] = []
         for index, body in enumerate(bodies):
             others = [s.text for j, other in enumerate(bodies) if j != index for s in other]
-            heading = keyphrase_heading([s.text for s in body], others, used)
+            heading = keyphrase_heading([s.text for s in body], others, used, context)
             sections.append(Section(heading, tuple(body)))
         return tuple(sections)
+
+    def _bodies(
+        self,
+        writer: _PageWriter,
+        groups: list[list[int]],
+        rank: Mapping[int, int],
+        *,
+        protected: int,
+    ) -> tuple[list[list[int]], list[list[PageSentence]]]:
+        """Each group's page sentences in reading order; a group left with one sentence (or
+        none) joins its closest group while there are others, so no section is a lone
+        sentence. The first ``protected`` groups take no one in while others can."""
+        candidates = writer.ranked.candidates
+        when = [c.published_at for c in candidates]
+        position = [c.position for c in candidates]
+        owner = [c.article_id for c in candidates]
+
+        def write(members: list[int]) -> list[PageSentence]:
+            return writer.section_sentences(order_group(members, when, position, owner, rank))
+
+        groups = [list(g) for g in groups]
+        bodies = [write(g) for g in groups]
+        while len(groups) > 1:
+            lone = next((i for i, body in enumerate(bodies) if len(body) <= 1), None)
+            if lone is None:
+                break
+            members, body = groups.pop(lone), bodies.pop(lone)
+            protected -= 1 if lone < protected else 0
+            if not body:
+                continue
+            targets = list(range(protected, len(groups))) or list(range(len(groups)))
+            target = closest_group(members, [groups[i] for i in targets], writer.ranked.similarity)
+            merged = targets[target]
+            groups[merged] = groups[merged] + members
+            bodies[merged] = write(groups[merged])
+        return groups, [body for body in bodies if body]
 
 
 def _main_language(reports: Sequence[Report]) -> str | None:
@@ -204,6 +254,11 @@ class _PageWriter:
         self.ranked = ranked
         self.articles = articles
         self.compress = compress
+        self._cache: dict[int, PageSentence] = {}
+
+    def cited_articles(self, index: int) -> set[int]:
+        """The articles a candidate's page sentence cites (itself and its supporters)."""
+        return {citation.article_id for citation in self._cited(index).citations}
 
     def _shorter(self, text: str) -> str:
         """``text`` compressed (see :mod:`.compress`) unless compression is off."""
@@ -252,10 +307,13 @@ class _PageWriter:
 
     def _cited(self, index: int) -> PageSentence:
         """The candidate (without a leading dateline) citing itself and its supporters."""
-        candidate = self.ranked.candidates[index]
-        own = Citation(candidate.article_id, candidate.start, candidate.end, candidate.text)
-        others = supporting_sentences(self.ranked, index)
-        return PageSentence(self._shorter(strip_dateline(candidate.text)), (own, *others))
+        if index not in self._cache:
+            candidate = self.ranked.candidates[index]
+            own = Citation(candidate.article_id, candidate.start, candidate.end, candidate.text)
+            others = supporting_sentences(self.ranked, index)
+            text = self._shorter(strip_dateline(candidate.text))
+            self._cache[index] = PageSentence(text, (own, *others))
+        return self._cache[index]
 
 
 def _citation_at(article: Article, offset: int) -> Citation:

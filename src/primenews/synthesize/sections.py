@@ -7,15 +7,20 @@ with what matters most); inside a section sentences are chronological: the repor
 time, then the sentence's place in its report (undated reports by salience, each report's
 sentences in their own order). A subheading is the section's best keyphrase: one to three
 consecutive content words whose terms are used by many of the section's sentences and few of the
-others' (RAKE-style), as written in the report.
+others' (RAKE-style), as written in the report, shaped to name a sub-topic ("Tsunami warning")
+rather than a bare place, outlet or number ("Port Ellery", "245 people"), and not a term the
+whole story uses. :func:`closest_group` says where a lone sentence belongs: the writer folds a
+section left with one sentence into it.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -24,9 +29,45 @@ from numpy.typing import NDArray
 from primenews.synthesize.gate_rules import boilerplate_kind, fragment, is_filler
 from primenews.synthesize.textstats import WORD, fold, is_stopword, terms_of
 
-__all__ = ["group_sentences", "keyphrase_heading", "order_group"]
+__all__ = [
+    "HeadingContext",
+    "closest_group",
+    "group_sentences",
+    "heading_context",
+    "keyphrase_heading",
+    "order_group",
+]
 
 MAX_HEADING_CHARS = 60
+COMMON_DISCOUNT = 0.6
+# words that cannot head a sub-topic's name: verbs and adverbs that the stopwords let through,
+# and nouns too general to name one ("Nine people", "Second time")
+_WEAK_HEADS = frozenset(
+    """
+    put set get got make made take took give gave meet met hit ran run sent left held keep kept
+    came come went fell rose began begun brought built bought paid lost won struck cut say
+    became become sees see seen gets takes makes puts shows show want wants need needs hope
+    hopes expect expects goes
+    still again already yet ago aground ashore overnight away back home later soon instead
+    time times day days week weeks month months year years people person part parts number
+    lot lots way ways thing things place places hour hours minute minutes morning evening night
+    afternoon today yesterday tomorrow side sides case cases end start
+    """.split()  # noqa: SIM905
+)
+# prepositions the stopwords let through: a phrase never runs across one
+_BREAK_WORDS = frozenset(
+    """
+    worth onto across around near toward towards without within behind beyond along despite
+    inside outside except like unlike beside amongst throughout
+    """.split()  # noqa: SIM905
+)
+# articles and possessives: the words after one start a noun phrase
+_DETERMINERS = frozenset(
+    """
+    the a an its their his her our this these those el la los las un una der die das den dem
+    ein eine einen le les une il lo gli het een o os um uma
+    """.split()  # noqa: SIM905
+)
 _BREAK = re.compile(r"[,;:.!?()\[\]\"“”«»—–]|\s-\s")
 
 
@@ -49,6 +90,18 @@ def group_sentences(
         del clusters[b]
     rank = {index: place for place, index in enumerate(chosen)}
     return sorted(clusters, key=lambda members: min(rank[m] for m in members))
+
+
+def closest_group(
+    members: Sequence[int], groups: Sequence[Sequence[int]], similarity: NDArray[np.float64]
+) -> int:
+    """The index of the group in ``groups`` with the highest average link to ``members``
+    (the first on a tie)."""
+    links = [
+        float(similarity[np.ix_(list(members), list(group))].mean()) if group else -math.inf
+        for group in groups
+    ]
+    return max(range(len(groups)), key=lambda i: (links[i], -i))
 
 
 def _closest_pair(
@@ -88,26 +141,48 @@ def order_group(
     return dated + [queues[owner[index]].pop(0) for index in undated]
 
 
-def keyphrase_heading(texts: Sequence[str], others: Sequence[str], avoid: set[str]) -> str:
+def keyphrase_heading(
+    texts: Sequence[str],
+    others: Sequence[str],
+    avoid: set[str],
+    context: HeadingContext | None = None,
+) -> str:
     """The section's subheading from its sentences ``texts`` against the other sections'.
 
     A term weighs the share of the section's sentences that use it less the share of the
     other sections' sentences that do; a phrase scores its terms' weights (averaged, so a long
-    phrase must earn its length), with a bonus for two or three words and for names.
+    phrase must earn its length), with a bonus for two or three words. A subheading should
+    name a sub-topic ("Rescue operation", "Course change"), not a bare place, outlet or
+    number: a phrase with a number is never one, and a phrase of names only, one headed by a
+    name ("Citing January"), by a verb or adverb ("Halvorsby promised") or by a noun too
+    general to name anything ("Nine people") scores less, and so does one headed by a word
+    the story never uses as a noun (see :class:`HeadingContext`). A term the whole story uses
+    says nothing about one section: its spread over the story's reports takes up to
+    :data:`COMMON_DISCOUNT` of its weight. A phrase that follows an article
+    or possessive ("the tsunami warning") is a noun phrase and scores more. In languages that
+    capitalise nouns (most words upper case), case says nothing and is ignored.
     """
     inside = _sentence_share(texts)
     outside = _sentence_share(others)
+    cased = not _capitalises_nouns(texts)
+    context = context or heading_context(list(texts) + list(others))
+    shared = context.spread
     scored: dict[str, tuple[float, str]] = {}
     for text in texts:
-        for phrase in _phrases(text):
+        for phrase, noun_phrase in _phrases(text):
             key = " ".join(fold(word) for word in phrase.split())
             terms = terms_of(phrase)
-            if not terms or key in avoid or all(term.isdigit() for term in terms):
+            if not terms or key in avoid or any(word.isdigit() for word in phrase.split()):
                 continue
-            weights = [max(0.0, inside.get(t, 0.0) - outside.get(t, 0.0)) for t in terms]
+            weights = [
+                max(0.0, inside.get(t, 0.0) - outside.get(t, 0.0))
+                * (1.0 - COMMON_DISCOUNT * shared.get(t, 0.0))
+                for t in terms
+            ]
             value = sum(weights) / len(weights) + 0.5 * max(weights)
-            value *= 1.3 if 2 <= len(terms) <= 3 else 1.0
-            value *= 1.2 if any(word[:1].isupper() for word in phrase.split()[1:]) else 1.0
+            value *= 1.5 if 2 <= len(terms) <= 3 else 1.0
+            value *= _shape_factor(phrase, cased=cased, noun_phrase=noun_phrase)
+            value *= 1.0 if fold(phrase.split()[-1]) in context.nouns else 0.5
             if key not in scored or value > scored[key][0]:
                 scored[key] = (value, phrase)
     ranked = sorted(scored.items(), key=lambda item: (-item[1][0], -len(item[0]), item[0]))
@@ -121,6 +196,77 @@ def keyphrase_heading(texts: Sequence[str], others: Sequence[str], avoid: set[st
     return _capitalised(heading)
 
 
+@dataclass(frozen=True, slots=True)
+class HeadingContext:
+    """What the story as a whole says about its words: ``spread``, the share of its reports
+    using each term; ``nouns``, the words (folded) it uses as nouns: ending a run of one or
+    two content words right after an article or possessive ("the rescue", "a course
+    change")."""
+
+    spread: Mapping[str, float]
+    nouns: frozenset[str]
+
+
+def heading_context(texts: Sequence[str], owners: Sequence[int] | None = None) -> HeadingContext:
+    """The :class:`HeadingContext` of a story's sentences ``texts``, by report (``owners``,
+    one per text; each text its own report when not given)."""
+    holders: dict[str, set[int]] = {}
+    nouns: set[str] = set()
+    keys = list(owners) if owners is not None else list(range(len(texts)))
+    for text, owner in zip(texts, keys, strict=True):
+        for term in terms_of(text):
+            holders.setdefault(term, set()).add(owner)
+        for chunk in _BREAK.split(text):
+            nouns.update(_nouns_of(WORD.findall(chunk)))
+    total = len(set(keys)) or 1
+    spread = {term: len(found) / total for term, found in holders.items()}
+    return HeadingContext(spread, frozenset(nouns))
+
+
+def _nouns_of(words: Sequence[str]) -> Iterator[str]:
+    """The words of one chunk that an article or possessive marks as nouns."""
+    for place, word in enumerate(words):
+        if fold(word) not in _DETERMINERS:
+            continue
+        following = words[place + 1 :][:3]
+        run = list(itertools.takewhile(lambda w: not is_stopword(w), following))
+        if run and len(run) <= 2 and not fold(run[-1]).endswith(("ed", "ly")):
+            yield fold(run[-1])
+
+
+def _shape_factor(phrase: str, *, cased: bool, noun_phrase: bool) -> float:
+    """How well ``phrase`` is shaped to name a sub-topic (see keyphrase_heading)."""
+    words = phrase.split()
+    head, first = fold(words[-1]), fold(words[0])
+    factor = 1.25 if noun_phrase else 1.0
+    if cased and all(word[:1].isupper() for word in words):
+        factor *= 0.4  # a bare name: "Port Ellery", "North Sound Lines"
+    elif cased and words[-1][:1].isupper():
+        factor *= 0.5  # headed by a name: "Citing January"
+    if head in _WEAK_HEADS or (len(head) > 4 and head.endswith(("ed", "ly"))):
+        factor *= 0.4
+    if len(words) > 1 and words[-1].islower() and head.endswith("ing"):
+        factor *= 0.5  # a verb's phrase: "investigators examining"
+    if (
+        len(words) > 1
+        and words[0].islower()
+        and (first.endswith(("ing", "ed")) or first in _WEAK_HEADS)
+    ):
+        factor *= 0.5  # a verb's phrase: "offering workers", "left homeless"
+    return factor
+
+
+def _capitalises_nouns(texts: Sequence[str]) -> bool:
+    """Whether most content words inside the sentences are capitalised (German nouns)."""
+    inner = [
+        word
+        for text in texts
+        for word in WORD.findall(text)[1:]
+        if word[:1].isalpha() and not is_stopword(word)
+    ]
+    return bool(inner) and sum(word[:1].isupper() for word in inner) > 0.5 * len(inner)
+
+
 def _rejected(phrase: str) -> bool:
     """Whether the publish gate would reject ``phrase`` as a heading (abstract, cut off,
     boilerplate-like)."""
@@ -130,7 +276,7 @@ def _rejected(phrase: str) -> bool:
 def _fallback_heading(texts: Sequence[str], avoid: set[str]) -> str:
     """The first unused phrase of the section, else its first four words."""
     for text in texts:
-        for phrase in _phrases(text):
+        for phrase, _ in _phrases(text):
             key = " ".join(fold(word) for word in phrase.split())
             if key not in avoid and not _rejected(phrase):
                 avoid.add(key)
@@ -144,24 +290,30 @@ def _sentence_share(texts: Sequence[str]) -> dict[str, float]:
     return {term: count / len(texts) for term, count in counts.items()} if texts else {}
 
 
-def _phrases(text: str) -> list[str]:
+def _phrases(text: str) -> list[tuple[str, bool]]:
     """Every one to three word stretch of the runs of content words (runs split at
-    punctuation and function words) that does not cut a name in two, in order."""
-    phrases: list[str] = []
+    punctuation and function words) that does not cut a name in two, in order, each with
+    whether it ends a run that follows an article or possessive (a noun phrase's end)."""
+    phrases: list[tuple[str, bool]] = []
     for chunk in _BREAK.split(text):
         run: list[str] = []
+        before = ""
         for word in [*WORD.findall(chunk), ""]:
-            if word and not is_stopword(word) and len(fold(word)) >= 2:
+            folded = fold(word)
+            if word and not is_stopword(word) and len(folded) >= 2 and folded not in _BREAK_WORDS:
                 run.append(word)
                 continue
-            phrases.extend(_stretches(run))
+            determined = fold(before) in _DETERMINERS
+            phrases.extend((p, determined and end) for p, end in _stretches(run))
             run = []
+            before = word
     return phrases
 
 
-def _stretches(run: list[str]) -> list[str]:
+def _stretches(run: list[str]) -> list[tuple[str, bool]]:
+    """The stretches of ``run`` (see :func:`_phrases`), each with whether it ends the run."""
     named = [word[:1].isupper() for word in run]
-    found: list[str] = []
+    found: list[tuple[str, bool]] = []
     for size in (1, 2, 3, 4):
         for start in range(len(run) - size + 1):
             end = start + size
@@ -171,7 +323,7 @@ def _stretches(run: list[str]) -> list[str]:
                 continue
             if end < len(run) and named[end - 1] and named[end]:
                 continue
-            found.append(" ".join(run[start:end]))
+            found.append((" ".join(run[start:end]), end == len(run)))
     return found
 
 
