@@ -15,9 +15,10 @@ recall and F1 (gold = the records' ``event_id``) of
 
 plus embedding docs/s, assignment articles/s with embeddings cached (a rebuild run), and the
 cost of one assignment at 1k/10k/100k (and 1M with --full) stored articles, on synthetic
-clustered vectors (dim 384), with the number of stories scored per assignment.
+clustered vectors (dim 384) in a store that grows in time (``--rate`` articles a day), with the
+number of stories scored per assignment and the cost for an undated article.
 
-Usage: python bench/clustering.py [FILES...] [--full] [--keep DIR] [--out FILE]
+Usage: python bench/clustering.py [FILES...] [--full] [--rate N] [--keep DIR] [--out FILE]
 Prints a table and writes JSON (default bench/results/clustering.json).
 """
 
