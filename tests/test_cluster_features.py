@@ -91,8 +91,12 @@ def test_candidate_retrieval_stays_bounded_as_the_store_grows() -> None:
     assert per_assignment[-1] <= per_assignment[0] * 1.5 + 1  # flat, not growing with size
 
 
-def _dated(article_id: int, when: datetime | None) -> ArticleFeatures:
-    return ArticleFeatures(article_id, frozenset(), frozenset(), frozenset(), when, "en", 30)
+def _dated(
+    article_id: int, when: datetime | None, fetched: datetime | None = None
+) -> ArticleFeatures:
+    return ArticleFeatures(
+        article_id, frozenset(), frozenset(), frozenset(), when, "en", 30, fetched_at=fetched
+    )
 
 
 def test_the_ann_search_reads_only_the_shards_of_the_articles_time_window() -> None:
@@ -119,6 +123,14 @@ def test_the_ann_search_reads_only_the_shards_of_the_articles_time_window() -> N
     assert found(None) == {1, 2, 3}  # undated: it may belong to a story of any time
     index.add(4, event, _dated(4, start + timedelta(days=59)))
     assert index.shards[max(index.shards)] == 2  # filed with March's article
+    # an undated entry fetched within a window of the newest date placed is news of now: filed
+    # and searched by its fetch time; one fetched long after (an archive import) is undated
+    march = start + timedelta(days=61)
+    index.add(5, event, _dated(5, None, fetched=march))
+    assert index.shards[max(index.shards)] == 3 and sorted(index.shards.values())[0] == 1
+    assert {c.story.id for c in index.candidates(event, _dated(99, None, march))} == {2, 3, 4, 5}
+    archive = _dated(99, None, fetched=start + timedelta(days=400))
+    assert {c.story.id for c in index.candidates(event, archive)} == {1, 2, 3, 4, 5}
 
 
 def _story_with_cross(

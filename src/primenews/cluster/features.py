@@ -65,6 +65,7 @@ class ArticleFeatures:
     published_at: datetime | None
     language: str | None
     words: int  # words of title + lead: how much there is to go on
+    fetched_at: datetime | None = None  # when PrimeNews got it (a live feed's undated entry)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -101,6 +102,7 @@ def extract_features(article: Article, *, lead_chars: int = LEAD_CHARS) -> Artic
         published_at=article.published_at or dateline_date(text),
         language=article.language,
         words=len(_TOKEN.findall(text)),
+        fetched_at=article.fetched_at,
     )
 
 

@@ -14,10 +14,12 @@ Both are bounded, so the number of stories scored per article stays flat as the 
 (``candidates_scored`` counts them), and so does the search: a store grows in time, and only
 the shards within the time window of the article's date are searched, so the cost of one
 assignment follows the number of articles published within that window, not the size of the
-store. Articles with no date at all (no published date, no dateline) share one more shard,
-which every search also reads; an undated article may belong to a story of any time, so it
-searches every shard (its cost grows with the weeks the store spans). Feeds date their
-entries, so undated articles are few; a store fed only undated pages is one unsharded index.
+store. An article with no date (no published date, no dateline) that was fetched within the
+time window of the newest dated article placed is news of now: it is filed and searched by its
+fetch time, so a live store's undated entries cost what dated ones do. Any other undated
+article (an archive imported long after its news) goes to one more shard, which every search
+also reads, and searches every shard, since it may belong to a story of any time (its cost
+grows with the weeks the store spans). A store fed only undated pages is one unsharded index.
 The whole state is rebuilt from the store (vectors from the embedding cache, features
 recomputed) by :func:`primenews.cluster.run.load_index`.
 
@@ -32,7 +34,7 @@ import math
 from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 from usearch.index import Index
@@ -154,6 +156,8 @@ class ClusterIndex:
         self.candidates_scored = 0  # stories scored, over all retrievals
         self.retrievals = 0
         self._shards: dict[int, Index] = {}
+        self._window = timedelta(days=window_days)
+        self._clock: datetime | None = None  # the newest publication time placed
         self._posted: dict[str, deque[int]] = {}
 
     def __len__(self) -> int:
@@ -183,7 +187,7 @@ class ClusterIndex:
     def candidates(self, vector: Vectors, features: ArticleFeatures) -> list[Candidate]:
         """Stories that may hold this article's event: a bounded set, never a scan."""
         nearest: dict[int, float] = {}
-        for article_id, similarity in self._nearest_articles(vector, features.published_at):
+        for article_id, similarity in self._nearest_articles(vector, self._ann_time(features)):
             story_id = self.resolve(self.story_of[article_id])
             if similarity > nearest.get(story_id, -1.0):
                 nearest[story_id] = similarity
@@ -223,6 +227,15 @@ class ClusterIndex:
         found.sort(key=lambda match: match[1], reverse=True)
         return found[: self.neighbours]
 
+    def _ann_time(self, features: ArticleFeatures) -> datetime | None:
+        """The time an article is filed and searched under (None: undated, see the module)."""
+        if features.published_at is not None:
+            return features.published_at
+        fetched, clock = features.fetched_at, self._clock
+        if fetched is not None and clock is not None and abs(fetched - clock) <= self._window:
+            return fetched
+        return None
+
     def _shard_of(self, when: datetime | None) -> int:
         return _UNDATED if when is None else int(when.timestamp() // self.shard_seconds)
 
@@ -250,7 +263,10 @@ class ClusterIndex:
         shards: dict[int, tuple[list[int], list[Vectors]]] = {}
         for story_id, vector, features in items:
             self._place(self.resolve(story_id), vector, features)
-            when = features.published_at
+            when = self._ann_time(features)
+            published = features.published_at
+            if published is not None:
+                self._clock = published if self._clock is None else max(self._clock, published)
             if float(np.abs(vector).sum()) > 0:
                 keys, rows = shards.setdefault(self._shard_of(when), ([], []))
                 keys.append(features.article_id)
