@@ -201,8 +201,8 @@ class Settings:
         "Clustering: every 64 articles placed, two candidate stories whose reports score this or "
         "more on average, pair by pair, are merged (the old id redirects); 0 uses the value "
         "tuned for the embedder (0.41 for MiniLM and other dense sentence models, 0.33 for "
-        "hashing).",
-        _fraction,
+        "hashing); a value no pair reaches, such as 9, switches the passes off.",
+        _non_negative,
     )
     cluster_time_window_days: float = _setting(
         7.0,
