@@ -498,3 +498,127 @@ def test_subheadings_name_a_subtopic_not_a_place_or_number() -> None:
     counted = ["245 people were taken to Tarrow.", "All 245 people reached Tarrow by boat."]
     heading = keyphrase_heading(counted, others, set())
     assert not any(ch.isdigit() for ch in heading) and heading != "Tarrow"
+
+
+def test_casualty_counts_read_the_nearest_count_of_each_kind() -> None:
+    from primenews.synthesize.timeline import casualty_counts
+
+    assert casualty_counts(
+        "A quake struck on Monday, killing at least 12 people and injuring about 140."
+    ) == {
+        "dead": 12,
+        "injured": 140,
+    }
+    assert casualty_counts("Another 412 people were injured and about 2,600 are homeless.") == {
+        "injured": 412
+    }
+    assert casualty_counts("The death toll from Monday's quake in the hills rose to 31.") == {
+        "dead": 31
+    }
+    assert casualty_counts("Ocho muertos y 25 heridos tras el temporal; 3 desaparecidos.") == {
+        "injured": 25,
+        "missing": 3,
+    }  # counts in words are not read
+    assert casualty_counts("A 6.4 quake at 03:41, the deadliest since 1987 killed 3.") == {
+        "dead": 3
+    }
+    assert casualty_counts('"Twelve dead, 40 hurt," he said.') == {}  # quotes are not counts
+    assert casualty_counts("Share prices rose to 31 crowns.") == {}
+
+
+def test_a_toll_that_later_reports_raised_is_neither_summary_nor_headline() -> None:
+    day = [
+        (
+            1,
+            "Flash floods swept through Harrow Vale on Monday night, killing at least 4 people "
+            "and injuring 20, the regional fire service said. Rescue crews worked through the "
+            "night along the Harrow river, where the water rose two metres in an hour.",
+            "Floods in Harrow Vale kill at least 4",
+            "valeherald.test",
+            datetime(2026, 4, 6, 23, 0, tzinfo=UTC),
+        ),
+        (
+            2,
+            "The number of people killed by Monday's flash floods in Harrow Vale rose to 11 on "
+            "Wednesday, the regional fire service said, after crews reached farms cut off by "
+            "the water. Another 35 people were injured. The Harrow river is back inside its "
+            "banks, and the Vale road reopened on Wednesday afternoon.",
+            "Harrow Vale flood toll rises to 11",
+            "riverwire.test",
+            datetime(2026, 4, 8, 15, 0, tzinfo=UTC),
+        ),
+        (
+            3,
+            "Families in Harrow Vale began clearing mud from their homes on Wednesday after "
+            "Monday's flash floods, which killed 11 people across the valley, the fire service "
+            "said. The regional council opened two shelters in the Vale school and the "
+            "church hall.",
+            "Harrow Vale clears mud after deadly floods",
+            "dailycourier.test",
+            datetime(2026, 4, 8, 18, 0, tzinfo=UTC),
+        ),
+    ]
+    reports = [
+        Report(replace(_article(i, text, title, outlet, "en", 0), published_at=when))
+        for i, text, title, outlet, when in day
+    ]
+    page = ExtractiveSynthesizer().write(5, reports)
+    assert "at least 4" not in page.summary.text and "at least 4" not in page.headline
+    assert "kill at least 4" not in page.headline
+    assert all("at least 4" not in s.text for s in _all_sentences(page))
+    # the same reports written an hour apart supersede nothing: the first toll may lead
+    close = [
+        Report(replace(r.article, published_at=datetime(2026, 4, 6, 23, i, tzinfo=UTC)))
+        for i, r in enumerate(reports)
+    ]
+    texts = " ".join(_page_texts(ExtractiveSynthesizer().write(5, close)))
+    assert "at least 4" in texts
+
+
+def test_a_headline_of_a_state_later_reports_ended_is_not_chosen() -> None:
+    from primenews.synthesize.timeline import describes_ongoing_state
+
+    assert describes_ongoing_state("Pellin Pay's app is down across the country")
+    first = (
+        "Pellin Pay's mobile app and cards stopped working across the country on Tuesday "
+        "morning, leaving shoppers unable to pay, the company said. Pellin Pay said its "
+        "engineers were looking into a fault in its card system."
+    )
+    second = (
+        "Pellin Pay restored its mobile app and card payments on Tuesday evening after an "
+        "outage of nine hours, the company said. Pellin Pay said a fault in its card system "
+        "stopped the app and cards, and that no customer money was lost."
+    )
+    reports = [
+        Report(
+            replace(
+                _article(
+                    1, first, "Pellin Pay's app is down across the country", "a.test", "en", 0
+                ),
+                published_at=datetime(2026, 5, 5, 8, 0, tzinfo=UTC),
+            )
+        ),
+        Report(
+            replace(
+                _article(
+                    2, second, "Pellin Pay app and cards are down for hours", "b.test", "en", 0
+                ),
+                published_at=datetime(2026, 5, 5, 9, 0, tzinfo=UTC),
+            )
+        ),
+        Report(
+            replace(
+                _article(
+                    3,
+                    second,
+                    "Pellin Pay restores payments after nine-hour outage",
+                    "c.test",
+                    "en",
+                    0,
+                ),
+                published_at=datetime(2026, 5, 5, 19, 0, tzinfo=UTC),
+            )
+        ),
+    ]
+    page = ExtractiveSynthesizer().write(6, reports)
+    assert page.headline == "Pellin Pay restores payments after nine-hour outage"

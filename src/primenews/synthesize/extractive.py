@@ -41,6 +41,7 @@ import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from primenews.errors import SynthesisError
 from primenews.models import Article, Citation, PageSentence, Report, Section, StoryPage
@@ -67,7 +68,13 @@ from primenews.synthesize.sections import (
 )
 from primenews.synthesize.sentences import split_sentences
 from primenews.synthesize.support import supporting_sentences
-from primenews.synthesize.timeline import TimelineOptions, later_developments, stale_candidates
+from primenews.synthesize.timeline import (
+    TimelineOptions,
+    later_developments,
+    stale_candidates,
+    superseded_candidates,
+    superseded_titles,
+)
 
 __all__ = ["ExtractiveOptions", "ExtractiveSynthesizer"]
 
@@ -119,7 +126,7 @@ class ExtractiveSynthesizer:
         writer = _PageWriter(ranked, articles, self.options.compress)
         summary, rest = writer.summary(chosen)
         sections = self._sections(writer, rest)
-        titles = [r.article.title or "" for r in evidence if _in_language(r, language)]
+        titles = self._headline_titles(evidence, language, ranked)
         page = StoryPage(
             story_id=story_id,
             headline=choose_headline(titles, summary.text, limit=self.options.headline_chars),
@@ -144,6 +151,20 @@ class ExtractiveSynthesizer:
         )
         return page
 
+    def _headline_titles(
+        self, evidence: list[Report], language: str | None, ranked: Ranked
+    ) -> list[str]:
+        """The titles the headline is chosen from: the main language's, less those giving a
+        count (of the dead, injured, missing) that a later report raised, when others remain."""
+        dated = [
+            (r.article.title or "", r.article.published_at)
+            for r in evidence
+            if _in_language(r, language)
+        ]
+        old = superseded_titles(dated, ranked.candidates, self.options.timeline)
+        kept = [title for index, (title, _when) in enumerate(dated) if index not in old]
+        return kept if any(t.strip() for t in kept) else [title for title, _when in dated]
+
     def _rank(self, story_id: int, evidence: list[Report]) -> tuple[Ranked, str | None]:
         """Candidates of the independent reports, scored; only those in the story's main
         language when it has enough of them (the others still count in coverage)."""
@@ -164,6 +185,7 @@ class ExtractiveSynthesizer:
         if language is not None and len(same) >= options.min_main_language_sentences:
             candidates = same
         stale = stale_candidates(candidates, options.timeline)
+        stale |= superseded_candidates(candidates, _dated_titles(evidence), options.timeline)
         if stale and len(candidates) - len(stale) >= options.min_main_language_sentences:
             candidates = [c for i, c in enumerate(candidates) if i not in stale]
         titles = [
@@ -232,6 +254,10 @@ class ExtractiveSynthesizer:
             groups[merged] = groups[merged] + members
             bodies[merged] = write(groups[merged])
         return groups, [body for body in bodies if body]
+
+
+def _dated_titles(reports: Sequence[Report]) -> list[tuple[str, datetime | None]]:
+    return [(r.article.title, r.article.published_at) for r in reports if r.article.title]
 
 
 def _main_language(reports: Sequence[Report]) -> str | None:

@@ -10,6 +10,12 @@ Dutch, matched on accent-folded, lower-cased text; English present progressives 
 searching", "is burning") count too. Settled facts (numbers, past events, quotes of what was
 said) are never stale.
 
+Counts of the dead, injured and missing rise as a story develops: a sentence or title of a
+report from before the latest window whose count is lower than the latest report's count of the
+same kind ("kills at least 12" once a later report says 34) is *superseded*
+(:func:`superseded_candidates`, :func:`superseded_titles`), so neither the summary nor the
+headline repeats an old toll.
+
 The *latest window* is every report published less than ``stale_hours`` before the story's
 latest report; when the story also has earlier reports, a chosen sentence of the window that
 no earlier report supports (see :mod:`.support`) is a *later development*, and the writer
@@ -29,9 +35,12 @@ from primenews.synthesize.ranking import Candidate
 
 __all__ = [
     "TimelineOptions",
+    "casualty_counts",
     "describes_ongoing_state",
     "later_developments",
     "stale_candidates",
+    "superseded_candidates",
+    "superseded_titles",
     "window_start",
 ]
 
@@ -41,7 +50,8 @@ _ONGOING = re.compile(
     # English
     r"under ?way|ongoing|continu(?:e|es|ing) to|(?:is|are) continuing|"
     r"(?<!was )(?<!were )(?<!had )(?<!stand )(?<!stood )(?<!standing )still|so far|"
-    r"as yet|not yet|(?:remain|remains|remained) (?:missing|unaccounted|trapped|closed|shut|"
+    r"as yet|not yet|(?:is|are) (?:down|offline|unavailable|out of service|cut off)\b|"
+    r"(?:remain|remains|remained) (?:missing|unaccounted|trapped|closed|shut|down|offline|"
     r"on board|stranded|in (?:hospital|custody|place|force)|unclear|unknown)|at (?:the|this) "
     r"(?:moment|time|stage)|at present|currently|for now|at least for now|"
     r"(?:is|are) (?:now )?(?!being\b|going\b|(?:some|no|any|every)thing\b|morning\b|evening\b)"
@@ -127,3 +137,146 @@ def later_developments(
         if when is not None and when > opens and not earlier.intersection(cited):
             found.append(index)
     return found
+
+
+# --- counts that later reports supersede ---------------------------------------------------
+
+# folded words that name what a count counts, by kind (en, es, pt, fr, de, it, nl)
+_COUNT_KINDS = {
+    "dead": re.compile(
+        r"kill\w*|dead|deaths?|died|dies|toll|victims?|bodies|fatalit\w*|muert\w*|fallecid\w*|"
+        r"victimas|mortos|morts?|tues|toten?|getotet|morti|vittime|doden|omgekomen"
+    ),
+    "injured": re.compile(
+        r"injur\w*|wounded|hurt|herid\w*|ferid\w*|blesses|verletzt\w*|feriti|gewond\w*"
+    ),
+    "missing": re.compile(r"missing|desaparecid\w*|disparus|vermisst\w*|dispersi|vermist"),
+}
+_TOKEN = re.compile(r"[a-z]+|\d[\d,.:]*")
+_COUNT = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
+_COUNT_REACH = 5  # words between a count and what it counts
+# the words before a count that a count rose to (en, es, pt, fr, de, it, nl)
+_RISE = re.compile(
+    r"(?:\w+ )?(?:rose|rises|risen|climbed|climbs|jumped|increased|reached|reaches|stands|stood|"
+    r"ascendio|asciende|subiu|sobe|atteint|passe|stieg|steigt|salito|sale|gestegen|stijgt)"
+    r"(?: to| at| a| auf| op)?$|(?:rose|rises|risen|climbed|increased) to$"
+)
+
+
+def casualty_counts(text: str) -> dict[str, int]:
+    """The highest count of each kind (dead, injured, missing) that ``text`` gives: for each
+    word naming a kind, the nearest whole number within a few words (the one before it on a
+    tie: "412 people were injured and about 2,600 ...") that no other such word is nearer to
+    ("8 muertos y 25 heridos": 25 is the injured's)."""
+    tokens = _TOKEN.findall(anyascii(_QUOTED.sub(" ", text)).casefold())
+    numbers = [(i, _count(t)) for i, t in enumerate(tokens)]
+    counts = [(i, n) for i, n in numbers if n is not None]
+    kinds = [
+        next((k for k, words in _COUNT_KINDS.items() if words.fullmatch(token)), None)
+        for token in tokens
+    ]
+    named = [i for i, kind in enumerate(kinds) if kind is not None]
+    found: dict[str, int] = {}
+    for position in named:
+        # the nearest count (the one before on a tie) that no other kind word is nearer to
+        for distance, _after, at, value in sorted(
+            (abs(i - position), i > position, i, n) for i, n in counts
+        ):
+            if distance > _COUNT_REACH:
+                break
+            if min(named, key=lambda k: (abs(k - at), k > at)) == position:
+                kind = kinds[position]
+                assert kind is not None
+                found[kind] = max(found.get(kind, 0), value)
+                break
+    for i, value in counts:  # "the toll from Monday's quake rose to 31": any distance back
+        if _RISE.match(" ".join(tokens[max(0, i - 2) : i])):
+            kind = next((k for k in reversed(kinds[:i]) if k is not None), None)
+            if kind is not None:
+                found[kind] = max(found.get(kind, 0), value)
+    return found
+
+
+def _count(token: str) -> int | None:
+    """The whole number a token writes, or None (decimals, times, years are not counts)."""
+    token = token.rstrip(",.:")
+    if not _COUNT.fullmatch(token):
+        return None
+    value = int(token.replace(",", ""))
+    return None if 1900 <= value <= 2100 and "," not in token else value
+
+
+def _latest_counts(texts: Sequence[tuple[str, datetime | None]]) -> dict[str, tuple[datetime, int]]:
+    """Per kind, the time and the highest count of the latest dated text giving one."""
+    latest: dict[str, tuple[datetime, int]] = {}
+    for text, when in texts:
+        if when is None:
+            continue
+        for kind, value in casualty_counts(text).items():
+            seen = latest.get(kind)
+            if seen is None or when > seen[0] or (when == seen[0] and value > seen[1]):
+                latest[kind] = (when, value)
+    return latest
+
+
+def _superseded(
+    text: str,
+    when: datetime | None,
+    latest: dict[str, tuple[datetime, int]],
+    options: TimelineOptions,
+) -> bool:
+    if when is None:
+        return False
+    for kind, value in casualty_counts(text).items():
+        newest = latest.get(kind)
+        if (
+            newest is not None
+            and value < newest[1]
+            and newest[0] - when >= timedelta(hours=options.stale_hours)
+        ):
+            return True
+    return False
+
+
+def superseded_candidates(
+    candidates: Sequence[Candidate],
+    titles: Sequence[tuple[str, datetime | None]],
+    options: TimelineOptions,
+) -> set[int]:
+    """Indices of the candidates giving a count that a report ``stale_hours`` or more later
+    raised (see the module); ``titles`` (with their reports' times) count as reports too."""
+    if not options.enabled:
+        return set()
+    latest = _latest_counts([*((c.text, c.published_at) for c in candidates), *titles])
+    return {
+        index
+        for index, candidate in enumerate(candidates)
+        if _superseded(candidate.text, candidate.published_at, latest, options)
+    }
+
+
+def superseded_titles(
+    titles: Sequence[tuple[str, datetime | None]],
+    candidates: Sequence[Candidate],
+    options: TimelineOptions,
+) -> set[int]:
+    """Indices of the ``titles`` that later reports superseded: a count they raised, or a
+    state of the time of writing ("region is down") told before the latest window."""
+    if not options.enabled:
+        return set()
+    latest = _latest_counts([*((c.text, c.published_at) for c in candidates), *titles])
+    opens = window_start(
+        [*(c.published_at for c in candidates), *(when for _title, when in titles)],
+        options.stale_hours,
+    )
+    return {
+        index
+        for index, (title, when) in enumerate(titles)
+        if _superseded(title, when, latest, options)
+        or (
+            opens is not None
+            and when is not None
+            and when <= opens
+            and describes_ongoing_state(title)
+        )
+    }
