@@ -32,7 +32,15 @@ from primenews.cluster.index import Candidate, ClusterIndex, KeyWeights, StorySt
 from primenews.config import Settings
 from primenews.embed import Vectors
 
-__all__ = ["DENSE_PRESET", "ClusterOptions", "Decision", "decide_story", "score_story"]
+__all__ = [
+    "DENSE_PRESET",
+    "ClusterOptions",
+    "Decision",
+    "Evidence",
+    "combine",
+    "decide_story",
+    "score_story",
+]
 
 _DAY = 86400.0
 
@@ -162,17 +170,38 @@ def score_story(
     names = _mean_overlap(weights.entities, story.entities, size)
     numbers = _mean_overlap(weights.numbers, story.numbers, size)
     keys = _mean_overlap(weights.keyphrases, story.keyphrases, size)
+    evidence = Evidence(candidate.nearest, mean, names, numbers, keys)
+    return combine(evidence, options, other_language=_other_language(features, story), gap=gap)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What an article and a story (or two stories) have in common, each about 0-1."""
+
+    nearest: float  # best cosine with one member
+    mean: float  # mean cosine over the members (average link)
+    names: float
+    numbers: float
+    keyphrases: float
+
+
+def combine(
+    evidence: Evidence, options: ClusterOptions, *, other_language: bool, gap: float | None
+) -> float:
+    """The score of the evidence: the weighted sum, or for reports in another language (whose
+    vectors cannot be compared) names and numbers alone when that is higher, less the time
+    penalty for ``gap`` days apart."""
     score = (
-        options.weight_nearest * candidate.nearest
-        + options.weight_centroid * mean
-        + options.weight_names * names
-        + options.weight_numbers * numbers
-        + options.weight_keyphrases * keys
+        options.weight_nearest * evidence.nearest
+        + options.weight_centroid * evidence.mean
+        + options.weight_names * evidence.names
+        + options.weight_numbers * evidence.numbers
+        + options.weight_keyphrases * evidence.keyphrases
     )
     total = options.weight_names + options.weight_numbers
-    if total > 0 and _other_language(features, story):
-        evidence = options.weight_names * names + options.weight_numbers * numbers
-        score = max(score, options.cross_language_scale * evidence / total)
+    if total > 0 and other_language:
+        concrete = options.weight_names * evidence.names + options.weight_numbers * evidence.numbers
+        score = max(score, options.cross_language_scale * concrete / total)
     if gap is not None:
         score -= options.time_penalty * gap / max(options.time_window_days, 1e-9)
     return score

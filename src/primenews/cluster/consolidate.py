@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
-from primenews.cluster.assign import ClusterOptions
+from primenews.cluster.assign import ClusterOptions, Evidence, combine
 from primenews.cluster.index import ClusterIndex, StoryState
 
 __all__ = ["plan_merges", "story_link"]
@@ -46,19 +46,8 @@ def story_link(one: StoryState, other: StoryState, options: ClusterOptions) -> f
     keys = _pair_overlap(one.keyphrases, other.keyphrases) / pairs
     if names + numbers <= options.consolidate_min_evidence:
         return None
-    score = (
-        (options.weight_nearest + options.weight_centroid) * mean
-        + options.weight_names * names
-        + options.weight_numbers * numbers
-        + options.weight_keyphrases * keys
-    )
-    total = options.weight_names + options.weight_numbers
-    if total > 0 and _other_languages(one, other):
-        evidence = options.weight_names * names + options.weight_numbers * numbers
-        score = max(score, options.cross_language_scale * evidence / total)
-    if gap is not None:
-        score -= options.time_penalty * gap / max(options.time_window_days, 1e-9)
-    return score
+    evidence = Evidence(mean, mean, names, numbers, keys)  # average link stands for nearest too
+    return combine(evidence, options, other_language=_other_languages(one, other), gap=gap)
 
 
 def plan_merges(
