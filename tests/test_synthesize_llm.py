@@ -658,3 +658,30 @@ def test_quote_without_words_takes_the_quotation_of_its_evidence() -> None:
     ((text, speaker, start),) = [(q.text, q.speaker, q.citation.start) for q in page.quotes]
     assert (text, speaker) == ("Every tap in Velden is safe again", "Anja Korsholm")
     assert start == GAZETTE.index("Every tap")
+
+
+def test_evidence_leaves_out_what_later_reports_superseded() -> None:
+    first = _article(
+        1,
+        "Vale Herald",
+        1,
+        "Floods in Harrow Vale kill at least 4",
+        "Flash floods swept through Harrow Vale on Monday night, killing at least 4 people. "
+        "A large rescue operation is under way along the Harrow river. "
+        "The water rose two metres in an hour, the fire service said.",
+    )
+    later = _article(
+        2,
+        "River Wire",
+        20,
+        "Harrow Vale flood toll rises to 11",
+        "The number of people killed by the flash floods in Harrow Vale rose to 11, the fire "
+        "service said. Rescue crews ended their search on Tuesday afternoon. "
+        "The Vale road reopened after the water went back inside its banks.",
+    )
+    texts = [e.text for e in select_evidence([Report(first), Report(later)])]
+    assert not any("at least 4" in t or "under way" in t for t in texts)
+    assert any("rose to 11" in t for t in texts)
+    assert "The water rose two metres in an hour, the fire service said." in texts
+    system = build_messages(select_evidence([Report(first), Report(later)]), [])[0]["content"]
+    assert "use the latest" in system

@@ -28,12 +28,14 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from anyascii import anyascii
 
 from primenews.synthesize.ranking import Candidate
 
 __all__ = [
+    "Dated",
     "TimelineOptions",
     "casualty_counts",
     "describes_ongoing_state",
@@ -74,6 +76,17 @@ _ONGOING = re.compile(
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»")
 
 
+class Dated(Protocol):
+    """A sentence with the publication time of its report (a ranking candidate, an LLM's
+    evidence sentence)."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def published_at(self) -> datetime | None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class TimelineOptions:
     """How much later a report must be to supersede another's "still going on" sentences."""
@@ -95,7 +108,7 @@ def window_start(times: Sequence[datetime | None], stale_hours: float) -> dateti
     return max(dated) - timedelta(hours=stale_hours) if dated else None
 
 
-def stale_candidates(candidates: Sequence[Candidate], options: TimelineOptions) -> set[int]:
+def stale_candidates(candidates: Sequence[Dated], options: TimelineOptions) -> set[int]:
     """Indices of the candidates that describe an ongoing state in a report published before
     the latest window opens (undated reports are never stale)."""
     if not options.enabled:
@@ -239,7 +252,7 @@ def _superseded(
 
 
 def superseded_candidates(
-    candidates: Sequence[Candidate],
+    candidates: Sequence[Dated],
     titles: Sequence[tuple[str, datetime | None]],
     options: TimelineOptions,
 ) -> set[int]:
@@ -257,7 +270,7 @@ def superseded_candidates(
 
 def superseded_titles(
     titles: Sequence[tuple[str, datetime | None]],
-    candidates: Sequence[Candidate],
+    candidates: Sequence[Dated],
     options: TimelineOptions,
 ) -> set[int]:
     """Indices of the ``titles`` that later reports superseded: a count they raised, or a
