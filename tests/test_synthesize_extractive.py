@@ -622,3 +622,51 @@ def test_a_headline_of_a_state_later_reports_ended_is_not_chosen() -> None:
     ]
     page = ExtractiveSynthesizer().write(6, reports)
     assert page.headline == "Pellin Pay restores payments after nine-hour outage"
+
+
+def _strike_reports(latest_title: str, latest_text: str) -> list[Report]:
+    monday = (
+        "About 600 workers at the Ostby paper mill walked out on Monday over pay, halting "
+        "production, the Paper Workers Union said. The union wants a 6% rise; the mill's owner, "
+        "Norrvik Paper, has offered 3%. Pickets gathered at the mill gate from 6am."
+    )
+    monday_b = (
+        "Production stopped at the Ostby paper mill on Monday after about 600 workers went on "
+        "strike over pay. Norrvik Paper said it had offered a 3% rise and that talks could "
+        "resume at any time. The Paper Workers Union said the walkout would go on."
+    )
+    items = [
+        (1, monday, "Ostby paper mill workers strike over pay", "millnews.test", 8),
+        (2, monday_b, "Strike halts Ostby paper mill", "northwire.test", 9),
+        (3, latest_text, latest_title, "ledger.test", 9),
+    ]
+    days = {1: 6, 2: 6, 3: 9}
+    return [
+        Report(
+            replace(
+                _article(i, text, title, outlet, "en", hour),
+                published_at=datetime(2026, 4, days[i], hour, 0, tzinfo=UTC),
+            )
+        )
+        for i, text, title, outlet, hour in items
+    ]
+
+
+def test_a_story_that_developed_leads_with_where_it_stands() -> None:
+    deal = (
+        "Norrvik Paper and the Paper Workers Union reached a deal on Thursday to end the "
+        "four-day strike at the Ostby paper mill, with a 5% pay rise over two years. "
+        "The 600 workers will vote on the agreement on Friday, and production could restart "
+        "on Monday, Norrvik Paper said. State mediator Hanne Lund brokered the deal after two "
+        "days of talks in Ostby town hall. The agreement also adds a one-off payment of 800 "
+        "crowns for every worker at the mill."
+    )
+    page = ExtractiveSynthesizer().write(
+        7, _strike_reports("Deal reached to end Ostby mill strike", deal)
+    )
+    assert page.headline == "Deal reached to end Ostby mill strike"
+    assert page.summary.text.startswith("Norrvik Paper and the Paper Workers Union reached a deal")
+    explained = ExtractiveSynthesizer().write(
+        7, _strike_reports("What the Ostby mill deal means for the town", deal)
+    )
+    assert explained.headline != "What the Ostby mill deal means for the town"  # an explainer

@@ -47,7 +47,7 @@ from primenews.errors import SynthesisError
 from primenews.models import Article, Citation, PageSentence, Report, Section, StoryPage
 from primenews.synthesize.compress import CompressOptions, compress_sentence
 from primenews.synthesize.coverage import describe_coverage, list_sources, report_order
-from primenews.synthesize.headline import choose_headline
+from primenews.synthesize.headline import choose_headline, explainer
 from primenews.synthesize.openers import has_dangling_opener, repair_opener, strip_dateline
 from primenews.synthesize.quotes import pick_quotes
 from primenews.synthesize.ranking import (
@@ -74,6 +74,7 @@ from primenews.synthesize.timeline import (
     stale_candidates,
     superseded_candidates,
     superseded_titles,
+    window_start,
 )
 
 __all__ = ["ExtractiveOptions", "ExtractiveSynthesizer"]
@@ -124,9 +125,11 @@ class ExtractiveSynthesizer:
             novelty=self.options.novelty,
         )
         writer = _PageWriter(ranked, articles, self.options.compress)
-        summary, rest = writer.summary(chosen)
+        fresh = self._fresh(writer, chosen)
+        # a story that developed leads with where it stands: the latest reports' news
+        summary, rest = writer.summary([*fresh, *(i for i in chosen if i not in fresh)])
         sections = self._sections(writer, rest)
-        titles = self._headline_titles(evidence, language, ranked)
+        titles = self._headline_titles(evidence, language, ranked, latest=bool(fresh))
         page = StoryPage(
             story_id=story_id,
             headline=choose_headline(titles, summary.text, limit=self.options.headline_chars),
@@ -151,19 +154,46 @@ class ExtractiveSynthesizer:
         )
         return page
 
+    def _fresh(self, writer: _PageWriter, chosen: list[int]) -> list[int]:
+        """The chosen sentences that are the story's later developments (see
+        :func:`later_developments`), when it has at least two of them and the best of them
+        ranks near the story's best sentence (``lead_share`` of its score: a later analysis
+        or feature piece does not lead); else none."""
+        supporters = [writer.cited_articles(index) for index in chosen]
+        fresh = later_developments(
+            chosen, writer.ranked.candidates, supporters, self.options.timeline
+        )
+        scores = writer.ranked.scores
+        best = max((float(scores[i]) for i in chosen), default=0.0)
+        strong = max((float(scores[i]) for i in fresh), default=0.0)
+        if len(fresh) < 2 or strong < self.options.timeline.lead_share * best:
+            return []
+        return fresh
+
     def _headline_titles(
-        self, evidence: list[Report], language: str | None, ranked: Ranked
+        self, evidence: list[Report], language: str | None, ranked: Ranked, *, latest: bool
     ) -> list[str]:
-        """The titles the headline is chosen from: the main language's, less those giving a
-        count (of the dead, injured, missing) that a later report raised, when others remain."""
+        """The titles the headline is chosen from: the main language's, less those later
+        reports superseded (a raised count, an ended state), when others remain; only the
+        latest reports' (see :func:`window_start`) when ``latest`` and they have titles."""
         dated = [
             (r.article.title or "", r.article.published_at)
             for r in evidence
             if _in_language(r, language)
         ]
-        old = superseded_titles(dated, ranked.candidates, self.options.timeline)
-        kept = [title for index, (title, _when) in enumerate(dated) if index not in old]
-        return kept if any(t.strip() for t in kept) else [title for title, _when in dated]
+        timeline = self.options.timeline
+        old = superseded_titles(dated, ranked.candidates, timeline)
+        kept = [(title, when) for index, (title, when) in enumerate(dated) if index not in old]
+        opens = window_start([when for _title, when in dated], timeline.stale_hours)
+        newest = [
+            title
+            for title, when in kept
+            if when is not None and opens is not None and when > opens and not explainer(title)
+        ]
+        for titles in (newest if latest else [], [t for t, _when in kept]):
+            if any(t.strip() for t in titles):
+                return titles
+        return [title for title, _when in dated]
 
     def _rank(self, story_id: int, evidence: list[Report]) -> tuple[Ranked, str | None]:
         """Candidates of the independent reports, scored; only those in the story's main

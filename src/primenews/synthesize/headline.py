@@ -16,12 +16,18 @@ from collections.abc import Sequence
 from primenews.synthesize.gate_rules import fragment, markup_problem
 from primenews.synthesize.textstats import term_matrix, terms_of
 
-__all__ = ["choose_headline", "clean_title", "compress_headline"]
+__all__ = ["choose_headline", "clean_title", "compress_headline", "explainer"]
 
 _LABEL = re.compile(
     r"^(?:breaking|watch|live|exclusive|update[d]?|opinion|analysis|video|photos|explainer|"
     r"just in|ultima hora|última hora|eilmeldung|en direct|en vivo)\s*(?:news)?\s*[:|\-–—]\s*",
     re.IGNORECASE,
+)
+# explainer and analysis pieces: a question word starting the title (case kept, so "WHO warns"
+# is news), or a label
+_EXPLAINER = re.compile(
+    r"(?:What|Why|How|Where|Which|Who|Qué|Por qué|Cómo|Was|Warum|Wie|Pourquoi|Comment|Ce que)\s"
+    r"|(?i:opinion|analysis|explainer|comment|editorial|q&a|análisis|analyse|kommentar)\b"
 )
 _SUFFIX = re.compile(r"\s+[|\-–—]\s+[^|\-–—]{2,40}$")
 _CLAUSE = re.compile(r"\s*(?::|;|\s[-–—]\s|,(?=\s))\s*")
@@ -83,10 +89,16 @@ def choose_headline(titles: Sequence[str], summary: str, *, limit: int = 90) -> 
     return headline if not fragment(headline) else compress_headline(summary, limit)
 
 
+def explainer(title: str) -> bool:
+    """Whether ``title`` heads an explainer, analysis or opinion piece rather than the news
+    ("What the rate rise means for you", "Analysis: …", "Why the talks failed")."""
+    return _EXPLAINER.match(title.strip()) is not None or title.rstrip().endswith("?")
+
+
 def _penalty(title: str, limit: int) -> float:
     """Marks against a title as a neutral headline."""
     penalty = 0.0
-    if title.endswith("?") or title.endswith("!"):
+    if title.endswith("?") or title.endswith("!") or explainer(title):
         penalty += 0.3
     stripped = title.strip("\"'“”‘’ ")
     if title[:1] in "\"'“‘" or stripped != title.strip():

@@ -93,6 +93,7 @@ class TimelineOptions:
 
     stale_hours: float = 6.0
     enabled: bool = True
+    lead_share: float = 0.7  # later developments lead when their best ranks this near the top
 
 
 def describes_ongoing_state(text: str) -> bool:
