@@ -105,6 +105,21 @@ def test_synthesize_a_story_without_enough_reports_or_unknown(env: dict[str, str
     assert code == 1 and "no story with id 999" in out
 
 
+def test_after_lowering_page_min_reports_all_reads_every_story(env: dict[str, str]) -> None:
+    with _store(env) as store:
+        ids = _newsroom(store)
+    code, out = run(env, "synthesize")
+    assert code == 0 and "story pages: 1 written" in out  # the one-report story is judged
+    lowered = {**env, "PRIMENEWS_PAGE_MIN_REPORTS": "1"}
+    code, out = run(lowered, "synthesize")
+    assert code == 0 and "story pages: 0 written" in out  # nothing changed: nothing read
+    code, out = run(lowered, "synthesize", "--all")
+    assert code == 0 and "story pages: 1 written" in out, out  # the one-report story now
+    with _store(env) as store:
+        assert store.latest_story_version(ids["orchard_story"]) is not None
+        assert len(store.story_versions(ids["ferry_story"])) == 1  # unchanged: not rewritten
+
+
 def test_an_unusable_backend_is_a_clear_configuration_error(env: dict[str, str]) -> None:
     code, out = run({**env, "PRIMENEWS_SYNTHESIZER": "llm"}, "synthesize")
     assert code == 2 and "llm_url" in out

@@ -249,7 +249,8 @@ class Settings:
     page_min_reports: int = _setting(
         2,
         "Story pages: a story gets a page once it has this many independent reports (copies "
-        "do not count).",
+        "do not count). After lowering it, run `primenews synthesize --all` once: a run reads "
+        "only the stories changed since the last.",
         _positive,
     )
     page_debounce_minutes: float = _setting(

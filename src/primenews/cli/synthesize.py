@@ -36,6 +36,7 @@ def run_pages(
     *,
     story_id: int | None = None,
     force: bool = False,
+    every_story: bool = False,
 ) -> PagesReport:
     """The pages stage with a progress bar; prints the summary table."""
     progress = count_progress()
@@ -46,6 +47,7 @@ def run_pages(
             synthesizer,
             story_id=story_id,
             force=force,
+            every_story=every_story,
             observer=PagesProgress(progress),
         )
     console.print(pages_table(report, synthesizer.name))
@@ -84,6 +86,14 @@ def synthesize_command(
         bool,
         typer.Option("--force", help="Write a new version even if recent or unchanged."),
     ] = False,
+    every_story: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Look at every story, not only those changed since the last run (after "
+            "lowering page_min_reports); write only what is due.",
+        ),
+    ] = False,
 ) -> None:
     """Write a cited, gate-checked page for every story with enough independent reports."""
     app_ctx: AppContext = ctx.obj
@@ -93,7 +103,9 @@ def synthesize_command(
         if story is not None and store.resolve_story_id(story) is None:
             err_console.print(f"no story with id {story}; see `primenews stories list`")
             raise typer.Exit(1)
-        report = run_pages(settings, store, synthesizer, story_id=story, force=force)
+        report = run_pages(
+            settings, store, synthesizer, story_id=story, force=force, every_story=every_story
+        )
     if story is not None and report.stories == 0:
         console.print(
             f"story {story} has fewer than {settings.page_min_reports} independent reports "

@@ -90,9 +90,13 @@ def write_story_pages(
     story_id: int | None = None,
     now: datetime | None = None,
     force: bool = False,
+    every_story: bool = False,
     observer: PagesObserver | None = None,
 ) -> PagesReport:
     """Write the pages that are due; ``force`` ignores the debounce and unchanged reports.
+
+    A run reads only the stories changed since the stage last judged them; ``every_story``
+    (and ``force``) reads them all, as after lowering ``page_min_reports``.
 
     ``story_id`` limits the run to one story (a merged story's id stands for the story it was
     merged into). ``now`` is the time the versions are stamped with and debounced against.
@@ -104,7 +108,7 @@ def write_story_pages(
     live = store.resolve_story_id(story_id) if story_id is not None else None
     if story_id is not None and live is None:
         return report
-    if live is not None or force:
+    if live is not None or force or every_story:
         due = None
         candidates = store.page_candidates(settings.page_min_reports, story_id=live)
     else:  # only the stories whose reports changed since this stage last judged them
