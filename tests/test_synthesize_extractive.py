@@ -670,3 +670,15 @@ def test_a_story_that_developed_leads_with_where_it_stands() -> None:
         7, _strike_reports("What the Ostby mill deal means for the town", deal)
     )
     assert explained.headline != "What the Ostby mill deal means for the town"  # an explainer
+
+
+def test_a_subheading_never_comes_from_a_condition() -> None:
+    from primenews.synthesize.sections import keyphrase_heading
+
+    texts = [
+        "The mill could reopen on Monday if the vote passes, the company said.",
+        "The union said the mill would reopen after the strike if the vote passes.",
+    ]
+    others = ["Pickets gathered at the gate on Foundry Road.", "Shares fell 2% in early trading."]
+    heading = keyphrase_heading(texts, others, set())
+    assert "vote" not in heading.casefold() and "passes" not in heading.casefold()

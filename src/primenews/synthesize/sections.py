@@ -68,6 +68,12 @@ _DETERMINERS = frozenset(
     ein eine einen le les une il lo gli het een o os um uma
     """.split()  # noqa: SIM905
 )
+# words that make what follows a condition, not a fact: no subheading comes from there
+_CONDITIONALS = frozenset(
+    """
+    if unless whether lest si wenn falls ob se als indien
+    """.split()  # noqa: SIM905
+)
 _BREAK = re.compile(r"[,;:.!?()\[\]\"“”«»—–]|\s-\s")
 
 
@@ -298,13 +304,18 @@ def _phrases(text: str) -> list[tuple[str, bool]]:
     for chunk in _BREAK.split(text):
         run: list[str] = []
         before = ""
+        hypothetical = False  # the function words before the run hold "if", "unless", …
         for word in [*WORD.findall(chunk), ""]:
             folded = fold(word)
             if word and not is_stopword(word) and len(folded) >= 2 and folded not in _BREAK_WORDS:
                 run.append(word)
                 continue
-            determined = fold(before) in _DETERMINERS
-            phrases.extend((p, determined and end) for p, end in _stretches(run))
+            if run and not hypothetical:  # "… restart if the vote passes": not a sub-topic
+                determined = fold(before) in _DETERMINERS
+                phrases.extend((p, determined and end) for p, end in _stretches(run))
+            if run:
+                hypothetical = False
+            hypothetical = hypothetical or folded in _CONDITIONALS
             run = []
             before = word
     return phrases
