@@ -239,63 +239,20 @@ def cost_curve(
     clustered vectors around the story's centre, a name and a number of the story). The queries
     are the next articles, reporting recent stories.
     """
-    from datetime import UTC, datetime, timedelta
-
-    from primenews.cluster import ClusterOptions, decide_story
-    from primenews.cluster.index import ClusterIndex
-
-    rng = np.random.default_rng(7)
-    options = ClusterOptions()
-    epoch = datetime(2024, 1, 1, tzinfo=UTC)
-    centres = rng.standard_normal((50_000, dim)).astype(np.float32)
-    recent = 3 * rate  # articles of the last three days
-
-    def story_of(position: int) -> int:
-        return (position + recent - int(rng.integers(0, recent))) // 5
-
-    def vector_of(story: int) -> np.ndarray:
-        vector = centres[story % len(centres)] + 0.5 * rng.standard_normal(dim)
-        return (vector / np.linalg.norm(vector)).astype(np.float32)
-
+    news = _SyntheticNews(rate, dim)
     rows = []
     for size in sizes:
-        index = ClusterIndex(
-            dim,
-            neighbours=options.neighbours,
-            postings=options.postings,
-            window_days=options.time_window_days,
-        )
         started = time.perf_counter()
-        for start in range(0, size, 10_000):
-            batch = []
-            for position in range(start, min(start + 10_000, size)):
-                story = story_of(position)
-                when = epoch + timedelta(days=position / rate)
-                features = _synthetic_features(position, story, when, rng)
-                batch.append((story, vector_of(story), features))
-            index.add_many(batch)
+        index = news.store(size)
         build = time.perf_counter() - started
         before = index.candidates_scored
-        now = epoch + timedelta(days=size / rate)
-        started = time.perf_counter()
-        for q in range(queries):
-            story = story_of(size)
-            features = _synthetic_features(size + q, story, now, rng)
-            decide_story(index, vector_of(story), features, options)
-        seconds = (time.perf_counter() - started) / queries
+        now = news.time_of(size)
+        seconds = news.assign(index, size, queries, when=now)
         scored = (index.candidates_scored - before) / queries
-        started = time.perf_counter()
-        for q in range(queries // 4):  # undated, fetched now (a live feed): its fetch time
-            story = story_of(size)
-            features = _synthetic_features(size + queries + q, story, None, rng, fetched=now)
-            decide_story(index, vector_of(story), features, options)
-        fresh = (time.perf_counter() - started) / (queries // 4)
-        started = time.perf_counter()
-        for q in range(queries // 4):  # undated, no fetch time (an archive): every shard
-            story = story_of(size)
-            features = _synthetic_features(size + 2 * queries + q, story, None, rng)
-            decide_story(index, vector_of(story), features, options)
-        undated = (time.perf_counter() - started) / (queries // 4)
+        # undated, fetched now (a live feed: its fetch time), and with no fetch time (an
+        # archive: every shard)
+        fresh = news.assign(index, size + queries, queries // 4, fetched=now)
+        undated = news.assign(index, size + 2 * queries, queries // 4)
         shards = index.shards
         newest = max(shards)
         in_reach = sum(shards.get(key, 0) for key in (newest - 1, newest, newest + 1))
@@ -319,6 +276,69 @@ def cost_curve(
             file=sys.stderr,
         )
     return rows
+
+
+class _SyntheticNews:
+    """The cost curve's synthetic newsroom (see :func:`cost_curve`), one seeded stream."""
+
+    def __init__(self, rate: int, dim: int) -> None:
+        from datetime import UTC, datetime
+
+        from primenews.cluster import ClusterOptions
+
+        self.rate = rate
+        self.dim = dim
+        self.rng = np.random.default_rng(7)
+        self.options = ClusterOptions()
+        self.epoch = datetime(2024, 1, 1, tzinfo=UTC)
+        self.centres = self.rng.standard_normal((50_000, dim)).astype(np.float32)
+        self.recent = 3 * rate  # articles of the last three days
+
+    def time_of(self, position: int) -> Any:
+        from datetime import timedelta
+
+        return self.epoch + timedelta(days=position / self.rate)
+
+    def story_of(self, position: int) -> int:
+        return (position + self.recent - int(self.rng.integers(0, self.recent))) // 5
+
+    def vector_of(self, story: int) -> np.ndarray:
+        vector = self.centres[story % len(self.centres)] + 0.5 * self.rng.standard_normal(self.dim)
+        return (vector / np.linalg.norm(vector)).astype(np.float32)
+
+    def store(self, size: int) -> Any:
+        """A clustering index holding ``size`` articles, placed in batches of 10,000."""
+        from primenews.cluster.index import ClusterIndex
+
+        options = self.options
+        index = ClusterIndex(
+            self.dim,
+            neighbours=options.neighbours,
+            postings=options.postings,
+            window_days=options.time_window_days,
+        )
+        for start in range(0, size, 10_000):
+            batch = []
+            for position in range(start, min(start + 10_000, size)):
+                story = self.story_of(position)
+                features = _synthetic_features(position, story, self.time_of(position), self.rng)
+                batch.append((story, self.vector_of(story), features))
+            index.add_many(batch)
+        return index
+
+    def assign(
+        self, index: Any, first_id: int, count: int, *, when: Any = None, fetched: Any = None
+    ) -> float:
+        """Mean seconds of one assignment over ``count`` new articles of recent stories."""
+        from primenews.cluster import decide_story
+
+        stored = len(index)
+        started = time.perf_counter()
+        for q in range(count):
+            story = self.story_of(stored)
+            features = _synthetic_features(first_id + q, story, when, self.rng, fetched=fetched)
+            decide_story(index, self.vector_of(story), features, self.options)
+        return (time.perf_counter() - started) / count
 
 
 def _synthetic_features(

@@ -24,6 +24,7 @@ gives those a section of their own ahead of the others (see :func:`later_develop
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -178,6 +179,13 @@ _RISE = re.compile(
 
 
 def casualty_counts(text: str) -> dict[str, int]:
+    """The highest count of each kind (see :func:`_read_counts`, memoised: a page's writer
+    and its headline both read every candidate sentence)."""
+    return dict(_read_counts(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_counts(text: str) -> tuple[tuple[str, int], ...]:
     """The highest count of each kind (dead, injured, missing) that ``text`` gives: for each
     word naming a kind, the nearest whole number within a few words (the one before it on a
     tie: "412 people were injured and about 2,600 ...") that no other such word is nearer to
@@ -208,7 +216,7 @@ def casualty_counts(text: str) -> dict[str, int]:
             kind = next((k for k in reversed(kinds[:i]) if k is not None), None)
             if kind is not None:
                 found[kind] = max(found.get(kind, 0), value)
-    return found
+    return tuple(found.items())
 
 
 def _count(token: str) -> int | None:
@@ -226,7 +234,7 @@ def _latest_counts(texts: Sequence[tuple[str, datetime | None]]) -> dict[str, tu
     for text, when in texts:
         if when is None:
             continue
-        for kind, value in casualty_counts(text).items():
+        for kind, value in _read_counts(text):
             seen = latest.get(kind)
             if seen is None or when > seen[0] or (when == seen[0] and value > seen[1]):
                 latest[kind] = (when, value)
@@ -241,7 +249,7 @@ def _superseded(
 ) -> bool:
     if when is None:
         return False
-    for kind, value in casualty_counts(text).items():
+    for kind, value in _read_counts(text):
         newest = latest.get(kind)
         if (
             newest is not None
