@@ -419,8 +419,13 @@ def test_describes_ongoing_state_in_several_languages() -> None:
         "Les recherches sont toujours en cours.",
         "Le ricerche sono ancora in corso.",
         "De zoektocht is nog steeds bezig.",
+        "Aún hay tres personas desaparecidas.",
+        "Toujours pas de nouvelles des deux alpinistes.",
     ]
     settled = [
+        "El gobierno aprobó el plan, aun cuando la oposición votó en contra.",
+        "Comme toujours, le maire a inauguré la foire.",
+        "Il governo ha alzato ancora una volta le tasse.",
         "The rescue operation ended at 2am.",
         "Both drivers were found alive on Monday evening.",
         "The bell was still lying in the street on Monday morning.",
@@ -670,6 +675,28 @@ def test_a_story_that_developed_leads_with_where_it_stands() -> None:
         7, _strike_reports("What the Ostby mill deal means for the town", deal)
     )
     assert explained.headline != "What the Ostby mill deal means for the town"  # an explainer
+
+
+def test_a_later_feature_piece_sets_a_scene_but_does_not_lead() -> None:
+    """A later report's scene-setting lede (no number, nobody quoted) is not the story's
+    news: the page leads with the reports' news and takes its headline from their titles."""
+    from primenews.synthesize.timeline import bears_news
+
+    feature = (
+        "A quiet settled over the Ostby paper mill gate on Thursday, where pickets had stood in "
+        "the rain all week. The braziers were cold and the banners of the Paper Workers Union "
+        "hung from the mill fence. Inside the Ostby town hall, the talks between the union and "
+        "Norrvik Paper went on late into the night. Few in the town expected the mill to stay "
+        "shut for long."
+    )
+    page = ExtractiveSynthesizer().write(
+        7, _strike_reports("Ostby waits at the mill gate", feature)
+    )
+    assert not page.summary.text.startswith("A quiet settled")
+    assert page.headline != "Ostby waits at the mill gate"
+    assert not bears_news("A quiet settled over the mill gate, where pickets had stood.")
+    assert bears_news("The 600 workers will vote on Friday.")
+    assert bears_news("Las obras terminarán pronto, según el ministerio.")
 
 
 def test_a_subheading_never_comes_from_a_condition() -> None:

@@ -70,6 +70,7 @@ from primenews.synthesize.sentences import split_sentences
 from primenews.synthesize.support import supporting_sentences
 from primenews.synthesize.timeline import (
     TimelineOptions,
+    bears_news,
     later_developments,
     stale_candidates,
     superseded_candidates,
@@ -155,20 +156,21 @@ class ExtractiveSynthesizer:
         return page
 
     def _fresh(self, writer: _PageWriter, chosen: list[int]) -> list[int]:
-        """The chosen sentences that are the story's later developments (see
-        :func:`later_developments`), when it has at least two of them and the best of them
-        ranks near the story's best sentence (``lead_share`` of its score: a later analysis
-        or feature piece does not lead); else none."""
+        """The chosen sentences that may lead as the story's later developments (see
+        :func:`later_developments`): those that bear news (:func:`bears_news`), when the story
+        has at least two later developments and the best that bears news ranks near the
+        story's best sentence (``lead_share`` of its score: a later analysis or feature piece
+        does not lead); else none."""
         supporters = [writer.cited_articles(index) for index in chosen]
-        fresh = later_developments(
-            chosen, writer.ranked.candidates, supporters, self.options.timeline
-        )
+        candidates = writer.ranked.candidates
+        fresh = later_developments(chosen, candidates, supporters, self.options.timeline)
+        news = [index for index in fresh if bears_news(candidates[index].text)]
         scores = writer.ranked.scores
         best = max((float(scores[i]) for i in chosen), default=0.0)
-        strong = max((float(scores[i]) for i in fresh), default=0.0)
+        strong = max((float(scores[i]) for i in news), default=0.0)
         if len(fresh) < 2 or strong < self.options.timeline.lead_share * best:
             return []
-        return fresh
+        return news
 
     def _headline_titles(
         self, evidence: list[Report], language: str | None, ranked: Ranked, *, latest: bool

@@ -38,6 +38,7 @@ from primenews.synthesize.ranking import Candidate
 __all__ = [
     "Dated",
     "TimelineOptions",
+    "bears_news",
     "casualty_counts",
     "describes_ongoing_state",
     "later_developments",
@@ -60,16 +61,19 @@ _ONGOING = re.compile(
     r"(?:is|are) (?:now )?(?!being\b|going\b|(?:some|no|any|every)thing\b|morning\b|evening\b)"
     r"[a-z]{2,}ing\b|"
     # Spanish and Portuguese
-    r"en curso|todavia|aun|sigue[n]? |continua[n]? |hasta (?:el momento|ahora)|por ahora|"
+    r"en curso|todavia|sigue[n]? |continua[n]? |hasta (?:el momento|ahora)|por ahora|"
     r"de momento|permanece[n]? desaparecid|ainda|ate (?:o momento|agora)|em curso|"
     # German
     r"dauer[nt] (?:noch )?an|andauernd|noch immer|immer noch|weiterhin|bislang|bisher|derzeit|"
     r"zurzeit|werden (?:noch )?vermisst|"
     # French
-    r"en cours|toujours|se poursui(?:t|vent)|pour l'instant|pour le moment|jusqu'a present|"
+    # "toujours" is "still" except as "always" ("comme toujours") or "forever"
+    r"en cours|(?<!comme )(?<!pour )(?<!presque )toujours(?! plus\b)|se poursui(?:t|vent)|"
+    r"pour l'instant|pour le moment|jusqu'a present|"
     r"actuellement|portes? disparus|"
     # Italian
-    r"in corso|ancora|finora|tuttora|al momento|"
+    # "ancora" is "still" except as "again" ("ancora una volta") or "more" ("ancora di piu")
+    r"in corso|ancora(?! una volta| di piu| piu\b)|finora|tuttora|al momento|"
     # Dutch
     r"nog steeds|nog altijd|tot nu toe|momenteel|voorlopig|worden vermist"
     r")",
@@ -97,10 +101,15 @@ class TimelineOptions:
     lead_share: float = 0.7  # later developments lead when their best ranks this near the top
 
 
+# Spanish "aún" (still) is "aun" (even) without its accent, so it is read before folding
+_STILL_ACCENTED = re.compile(r"\baún\b")
+
+
 def describes_ongoing_state(text: str) -> bool:
     """Whether ``text`` (outside its quotations) says a state holds at the time of writing."""
-    folded = " ".join(anyascii(_QUOTED.sub(" ", text)).casefold().split())
-    return _ONGOING.search(folded) is not None
+    unquoted = _QUOTED.sub(" ", text).casefold()
+    folded = " ".join(anyascii(unquoted).split())
+    return _ONGOING.search(folded) is not None or _STILL_ACCENTED.search(unquoted) is not None
 
 
 def window_start(times: Sequence[datetime | None], stale_hours: float) -> datetime | None:
@@ -152,6 +161,22 @@ def later_developments(
         if when is not None and when > opens and not earlier.intersection(cited):
             found.append(index)
     return found
+
+
+# a report's news is attributed or counted; a scene-setting feature lede ("Salt Harbour woke
+# to a gap where the pier used to be") is neither (en, es, pt, fr, de, it, nl; accent-folded)
+_NEWS = re.compile(
+    r"\d|\b(?:said|says|told|tells|announced|announces|confirmed|confirms|according to|"
+    r"dijo|dijeron|afirmo|anuncio|informo|segun|disse|afirmou|anunciou|segundo|"
+    r"a declare|a annonce|a indique|selon|sagte|sagten|teilte mit|kundigte an|laut|"
+    r"ha detto|ha annunciato|secondo|zei|zeiden|maakte bekend|volgens)\b"
+)
+
+
+def bears_news(text: str) -> bool:
+    """Whether a sentence reports news (a number, or who said it) rather than sets a scene:
+    only such a sentence may lead a page as the story's latest development."""
+    return _NEWS.search(anyascii(text).casefold()) is not None
 
 
 # --- counts that later reports supersede ---------------------------------------------------
