@@ -709,3 +709,37 @@ def test_a_subheading_never_comes_from_a_condition() -> None:
     others = ["Pickets gathered at the gate on Foundry Road.", "Shares fell 2% in early trading."]
     heading = keyphrase_heading(texts, others, set())
     assert "vote" not in heading.casefold() and "passes" not in heading.casefold()
+
+
+def test_key_quotes_name_each_speaker_once_and_add_voices_first() -> None:
+    """ "Seismologist Piet Vandeleur" and "Piet Vandeleur" are one speaker; a quote the page's
+    sentences do not already carry comes before one they do."""
+    from primenews.synthesize.quotes import pick_quotes
+    from primenews.synthesize.ranking import collect_candidates, rank_candidates
+
+    wire = (
+        "An earthquake of magnitude 5.8 struck off the Corvin Coast late on Thursday, killing "
+        "three people in Salt Harbour, local authorities said. Seismologist Piet Vandeleur "
+        "said: \"There is no physical link between Monday's quake and tonight's offshore "
+        'event." The coastguard lifted a tsunami warning after 90 minutes.'
+    )
+    ledger = (
+        "Thursday's magnitude 5.8 tremor off the Corvin Coast killed three people in Salt "
+        'Harbour, the second deadly quake in Aldmark in four days. "I understand why people '
+        'are frightened, but these are two separate faults," said Piet Vandeleur. The harbour '
+        'master, Ada Kestrel, said the old pier would be rebuilt. "We will put the stones back '
+        'one by one if we have to," Kestrel told the paper at the harbour wall.'
+    )
+    articles = [
+        _article(1, wire, "Quake off Corvin Coast kills three", "wire.test", "en", 8),
+        _article(2, ledger, "Second deadly quake in a week", "ledger.test", "en", 9),
+    ]
+    candidates = collect_candidates([Report(a) for a in articles], min_words=4, max_words=80)
+    ranked = rank_candidates(candidates, [a.title or "" for a in articles], RankWeights())
+    by_id = {a.id: a for a in articles}
+    carried = next(c.text for c in candidates if "We will put the stones" in c.text)
+    quotes = pick_quotes(ranked.candidates, ranked.scores, by_id, limit=3, said=[carried])
+    speakers = [q.speaker for q in quotes]
+    assert sum("Vandeleur" in speaker for speaker in speakers) == 1, speakers
+    assert speakers[-1] == "Kestrel"  # the page already quotes her: her quote comes last
+    assert len(quotes) == 2

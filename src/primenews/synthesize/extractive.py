@@ -138,7 +138,11 @@ class ExtractiveSynthesizer:
             sections=sections,
             quotes=tuple(
                 pick_quotes(
-                    ranked.candidates, ranked.scores, articles, limit=self.options.max_quotes
+                    ranked.candidates,
+                    ranked.scores,
+                    articles,
+                    limit=self.options.max_quotes,
+                    said=[s.text for s in (summary, *(s for x in sections for s in x.sentences))],
                 )
             ),
             coverage=describe_coverage(ordered),

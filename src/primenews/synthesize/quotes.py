@@ -5,7 +5,9 @@ sentence that says who spoke: “…,” said X / “…,” X said / X said: �
 (and "dijo X", "según X", "sagte X", "a déclaré X"). A subject pronoun ("he said") is resolved
 to the last full name in the two sentences before it; a quote whose speaker cannot be named is
 left out, since an unattributed quote is not a key quote. Quotes are ranked by the salience of
-their sentence, one per speaker, near-duplicates (the same words in two outlets) kept once.
+their sentence, one per speaker (a name and its longer form, "Piet Vandeleur" and "Seismologist
+Piet Vandeleur", are one speaker), near-duplicates (the same words in two outlets) kept once;
+quotes the page's own sentences do not carry come before those they do.
 """
 
 from __future__ import annotations
@@ -98,20 +100,27 @@ def pick_quotes(
     articles: Mapping[int, Article],
     *,
     limit: int,
+    said: Sequence[str] = (),
 ) -> list[Quote]:
-    """Up to ``limit`` key quotes from ``candidates``, best first (see the module docstring)."""
-    found: list[tuple[float, int, str, str]] = []
+    """Up to ``limit`` key quotes from ``candidates``, best first (see the module docstring).
+
+    ``said`` are the page's sentences: quotes none of them carries come first, so the key
+    quotes add voices before they repeat the page (as pull quotes).
+    """
+    page = [{fold(w) for w in words_of(sentence)} for sentence in said]
+    found: list[tuple[bool, float, int, str, str]] = []
     for index, candidate in enumerate(candidates):
         article = articles[candidate.article_id]
         quote = find_quote(candidate.text, article.text[: candidate.start])
         if quote is not None:
-            found.append((-float(scores[index]), index, quote[0], quote[1]))
+            repeats = _carried(quote[0], page)
+            found.append((repeats, -float(scores[index]), index, quote[0], quote[1]))
     quotes: list[Quote] = []
-    speakers: set[str] = set()
+    speakers: list[tuple[str, ...]] = []
     seen: list[set[str]] = []
-    for _, index, text, speaker in sorted(found):
-        words = {fold(w) for w in words_of(text)}
-        if fold(speaker) in speakers or any(len(words & s) > 0.6 * len(words) for s in seen):
+    for _, _, index, text, speaker in sorted(found):
+        name = tuple(fold(w) for w in words_of(speaker))
+        if any(_same_person(name, other) for other in speakers) or _carried(text, seen):
             continue
         candidate = candidates[index]
         if not passes_gate(candidate.text):
@@ -119,8 +128,21 @@ def pick_quotes(
         article = articles[candidate.article_id]
         citation = Citation(candidate.article_id, candidate.start, candidate.end, candidate.text)
         quotes.append(Quote(text, speaker, article.outlet or article.site_name, citation))
-        speakers.add(fold(speaker))
-        seen.append(words)
+        speakers.append(name)
+        seen.append({fold(w) for w in words_of(text)})
         if len(quotes) >= limit:
             break
     return quotes
+
+
+def _carried(quote: str, sentences: Sequence[set[str]]) -> bool:
+    """Whether most of the quote's words are in one of the (folded) ``sentences``."""
+    words = {fold(w) for w in words_of(quote)}
+    return any(len(words & sentence) > 0.6 * len(words) for sentence in sentences)
+
+
+def _same_person(one: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    """Whether two speaker names name one person: one ends with the other ("Seismologist Piet
+    Vandeleur", "Piet Vandeleur", "Vandeleur")."""
+    short, long = (one, other) if len(one) <= len(other) else (other, one)
+    return bool(short) and long[len(long) - len(short) :] == short
