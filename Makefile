@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/copies.py
 	$(BIN)/python bench/clustering.py
+	$(BIN)/python bench/cluster_startup.py
 	$(BIN)/python bench/synthesis.py --grounding
 	$(BIN)/python bench/web.py --br
 

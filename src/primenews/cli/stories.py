@@ -84,6 +84,8 @@ def stories_table(report: StoriesReport, stories: int, embedder: str) -> Table:
         f"{k.merges} merges ({k.cross_language_merges} across languages); "
         f"flagged: {flagged} ({k.seconds:.1f}s)",
     )
+    scope = "every story" if k.full_state else "the stories within reach"
+    table.add_row("state", f"{k.loaded} placed articles loaded ({scope})")
     return table
 
 

@@ -20,8 +20,10 @@ fetch time, so a live store's undated entries cost what dated ones do. Any other
 article (an archive imported long after its news) goes to one more shard, which every search
 also reads, and searches every shard, since it may belong to a story of any time (its cost
 grows with the weeks the store spans). A store fed only undated pages is one unsharded index.
-The whole state is rebuilt from the store (vectors from the embedding cache, features
-recomputed) by :func:`primenews.cluster.run.load_index`.
+The state is rebuilt from the store (vectors from the embedding cache, features recomputed)
+by :func:`primenews.cluster.run.load_index`: every story, or only the stories a run's new
+articles can reach (those reported since ``horizon``, and those with undated reports), so that
+a run's start-up, too, follows the news of the last weeks rather than the size of the store.
 
 Stories may also carry a second, multilingual vector per report (``add_cross``): the sum of
 those lets :meth:`ClusterIndex.cross_language_partners` find the story that tells the same
@@ -42,7 +44,7 @@ from usearch.index import Index
 from primenews.cluster.features import ArticleFeatures
 from primenews.embed import Vectors
 
-__all__ = ["Candidate", "ClusterIndex", "KeyWeights", "StoryState"]
+__all__ = ["Candidate", "ClusterIndex", "KeyWeights", "StoryState", "reach_start"]
 
 _EXPANSION = 64
 _UNDATED = -(2**62)  # the shard of articles with no date at all
@@ -158,6 +160,8 @@ class ClusterIndex:
         self._shards: dict[int, Index] = {}
         self._window = timedelta(days=window_days)
         self._clock: datetime | None = None  # the newest publication time placed
+        # stories last reported before this time were left out (None: every story is here)
+        self.horizon: datetime | None = None
         self._posted: dict[str, deque[int]] = {}
 
     def __len__(self) -> int:
@@ -235,6 +239,15 @@ class ClusterIndex:
         if fetched is not None and clock is not None and abs(fetched - clock) <= self._window:
             return fetched
         return None
+
+    def beyond_horizon(self, features: ArticleFeatures) -> bool:
+        """Whether placing this article could need a story left out of a partial state: its
+        time window (two windows back, the ANN shards it reaches) starts before ``horizon``,
+        or it is an archive article with no date, which may belong to a story of any time."""
+        if self.horizon is None:
+            return False
+        when = self._ann_time(features)
+        return when is None or reach_start(when, self.shard_seconds) < self.horizon
 
     def _shard_of(self, when: datetime | None) -> int:
         return _UNDATED if when is None else int(when.timestamp() // self.shard_seconds)
@@ -335,6 +348,13 @@ class ClusterIndex:
         target = self.stories.get(target_id) or self.new_story(target_id)
         target.absorb(source)
         self.redirects[source_id] = target_id
+
+
+def reach_start(when: datetime, shard_seconds: float) -> datetime:
+    """The earliest publication time an article of time ``when`` can meet: the start of the
+    ANN shard before its own (a story a posting list offers must lie within one window, which
+    is less), with a day to spare."""
+    return when - timedelta(seconds=2 * shard_seconds, days=1)
 
 
 def _needed_link(

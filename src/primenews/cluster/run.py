@@ -1,9 +1,14 @@
 """The clustering stage: place every unassigned article in a story, oldest first.
 
 Idempotent: an article already in a story is never moved again, so a second run assigns
-nothing. ``rebuild=True`` forgets every story and clusters the whole store afresh. The
-in-memory state (:class:`ClusterIndex`) is rebuilt from the store at the start of each run:
-vectors from the embedding cache, features recomputed from the articles.
+nothing (and loads nothing). ``rebuild=True`` forgets every story and clusters the whole store
+afresh. The in-memory state (:class:`ClusterIndex`) is rebuilt from the store at the start of
+each run, vectors from the embedding cache, features recomputed from the articles, for the
+stories the run's articles can reach: those reported since :func:`reach_start` of the oldest
+new article (a live newsroom's run loads its last weeks, not its whole archive), and those
+with undated reports. An article that could reach further back (one dated older still, or an
+undated archive article) makes the run load every story before it is placed. The document
+frequencies that weigh names and numbers are then those of the stories loaded: recent news.
 """
 
 from __future__ import annotations
@@ -13,12 +18,13 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 from primenews.cluster.assign import ClusterOptions, decide_story
 from primenews.cluster.consolidate import plan_merges
 from primenews.cluster.features import ArticleFeatures, extract_features
-from primenews.cluster.index import ClusterIndex
+from primenews.cluster.index import ClusterIndex, reach_start
 from primenews.config import Settings
 from primenews.embed import Embedder, Vectors
 from primenews.embed.cache import embed_articles
@@ -62,6 +68,8 @@ class ClusterReport:
     cross_language_merges: int = 0  # of the merges, those made by the multilingual embedder
     flagged: Counter[str] = field(default_factory=Counter)  # reason -> articles (still placed)
     candidates_scored: int = 0
+    loaded: int = 0  # placed articles whose state was loaded from the store
+    full_state: bool = False  # every story was loaded (not only those the run could reach)
     seconds: float = 0.0
 
     @property
@@ -78,25 +86,31 @@ def cluster_articles(
     rebuild: bool = False,
     observer: ClusterObserver | None = None,
     options: ClusterOptions | None = None,
+    full_state: bool = False,
 ) -> ClusterReport:
     """Assign every unassigned article to a story (``rebuild``: re-cluster everything).
 
     ``cross_embedder`` (multilingual, optional) merges stories that tell one event in
-    different languages (see :meth:`ClusterIndex.cross_language_partners`).
+    different languages (see :meth:`ClusterIndex.cross_language_partners`). ``full_state``
+    loads every story, not only those the new articles can reach (see the module).
     """
     started = time.perf_counter()
     options = options or ClusterOptions.from_settings(settings, embedder.name)
     if rebuild:
         store.clear_stories()
-    index = load_index(store, embedder, options, cross_embedder=cross_embedder)
     pending = store.unassigned_article_ids()
     if observer is not None:
         observer.started(len(pending))
     report = ClusterReport()
-    clusterer = _Clusterer(store, _Embedders(embedder, cross_embedder), index, options, report)
+    if not pending:
+        report.seconds = time.perf_counter() - started
+        return report
+    embedders = _Embedders(embedder, cross_embedder)
+    clusterer = _Clusterer(store, embedders, options, report)
+    clusterer.load(None if full_state else _horizon(store, pending[0], options))
     for start in range(0, len(pending), _BATCH):
         clusterer.place(store.get_articles(pending[start : start + _BATCH]), observer)
-    report.candidates_scored = index.candidates_scored
+    report.candidates_scored = clusterer.scored()
     report.seconds = time.perf_counter() - started
     logger.info(
         "clustered %d articles: %d new stories, %d joined, %d copies, %d merges",
@@ -110,21 +124,37 @@ def cluster_articles(
     return report
 
 
+def _horizon(store: Store, first_pending: int, options: ClusterOptions) -> datetime | None:
+    """How far back the run's articles can reach: from the oldest of them (they come oldest
+    first, by publication or else fetch time); None when it is gone meanwhile."""
+    found = store.get_articles([first_pending])
+    if not found:
+        return None
+    when = found[0].published_at or found[0].fetched_at
+    if when is None:
+        return None
+    return reach_start(when, max(options.time_window_days, 1.0) * 86400.0)
+
+
 def load_index(
     store: Store,
     embedder: Embedder,
     options: ClusterOptions,
     *,
     cross_embedder: Embedder | None = None,
+    since: datetime | None = None,
 ) -> ClusterIndex:
-    """The clustering state of the stories already in ``store``."""
+    """The clustering state of the stories already in ``store``: every story, or with
+    ``since`` those reported since then and those with undated reports (the index's
+    ``horizon``: see :meth:`ClusterIndex.beyond_horizon`)."""
     index = ClusterIndex(
         embedder.dim,
         neighbours=options.neighbours,
         postings=options.postings,
         window_days=options.time_window_days,
     )
-    assignments = store.story_assignments()
+    index.horizon = since
+    assignments = store.story_assignments(since=since)
     ids = sorted(assignments)
     for start in range(0, len(ids), _BATCH):
         articles = store.get_articles(ids[start : start + _BATCH])
@@ -168,17 +198,39 @@ class _Clusterer:
         self,
         store: Store,
         embedders: _Embedders,
-        index: ClusterIndex,
         options: ClusterOptions,
         report: ClusterReport,
     ) -> None:
         self.store = store
         self.embedders = embedders
-        self.index = index
+        self.index = ClusterIndex(embedders.main.dim, window_days=options.time_window_days)
         self.options = options
         self.report = report
         self.touched: dict[int, set[int]] = {}  # story -> the candidates its articles met
         self.since_consolidation = 0  # articles placed since the last consolidation pass
+        self._scored_before = 0  # candidates scored by the states replaced
+
+    def load(self, since: datetime | None) -> None:
+        """(Re)load the state from the store: the stories since ``since``, or all (None)."""
+        self._scored_before += self.index.candidates_scored
+        self.index = load_index(
+            self.store,
+            self.embedders.main,
+            self.options,
+            cross_embedder=self.embedders.cross,
+            since=since,
+        )
+        self.report.loaded = len(self.index)
+        self.report.full_state = since is None
+        logger.info(
+            "loaded the clustering state of %d articles (%s)",
+            len(self.index),
+            "every story" if since is None else f"stories reported since {since.isoformat()}",
+            extra={"stage": STAGE},
+        )
+
+    def scored(self) -> int:
+        return self._scored_before + self.index.candidates_scored
 
     def place(self, articles: Iterable[Article], observer: ClusterObserver | None) -> None:
         batch = list(articles)
@@ -190,6 +242,8 @@ class _Clusterer:
         for article in batch:
             if self.store.story_of(article.id) is not None:
                 continue  # placed meanwhile by another worker
+            if self.index.beyond_horizon(features[article.id]):
+                self.load(None)  # it may belong to a story older than those loaded
             story_id = self.place_one(
                 article, vectors[article.id], features[article.id], cross.get(article.id)
             )

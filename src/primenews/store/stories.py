@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from primenews.errors import StoreError
 from primenews.models import Story, utcnow
 from primenews.store.database import Database, Row, to_datetime
@@ -134,9 +136,20 @@ class StoryQueries:
         )
         return int(row["story_id"]) if row else None
 
-    def story_assignments(self) -> dict[int, int]:
-        """article id -> story id, for every assigned article."""
-        rows = self.db.query("SELECT article_id, story_id FROM story_articles")
+    def story_assignments(self, *, since: datetime | None = None) -> dict[int, int]:
+        """article id -> story id, for every assigned article; with ``since``, only for the
+        articles of the stories still going on then (a report published, or fetched when
+        undated, at ``since`` or later) and of the stories holding an undated report."""
+        if since is None:
+            rows = self.db.query("SELECT article_id, story_id FROM story_articles")
+        else:
+            rows = self.db.query(
+                "SELECT article_id, story_id FROM story_articles WHERE story_id IN ("
+                "SELECT id FROM stories WHERE last_published_at >= ? AND merged_into IS NULL "
+                "UNION SELECT sa.story_id FROM articles a "
+                "JOIN story_articles sa ON sa.article_id = a.id WHERE a.published_at IS NULL)",
+                (since,),
+            )
         return {int(r["article_id"]): int(r["story_id"]) for r in rows}
 
     def unassigned_article_ids(self, *, limit: int | None = None) -> list[int]:
