@@ -94,28 +94,39 @@ def extract_features(article: Article, *, lead_chars: int = LEAD_CHARS) -> Artic
     text = lead_text(article, chars=lead_chars)
     from_slug = not (article.title or "").strip() and not article.text.strip()
     lowercase_slug = from_slug and text == text.lower()  # case lost: every word may be a name
+    tokens = _tokens(text)  # one pass over the words serves names, keyphrases and the count
     return ArticleFeatures(
         article_id=article.id,
-        entities=extract_entities(text, all_words=lowercase_slug),
+        entities=_entity_keys(text, tokens, all_words=lowercase_slug),
         numbers=extract_numbers(text),
-        keyphrases=extract_keyphrases(text),
+        keyphrases=_keyphrase_keys(tokens),
         published_at=article.published_at or dateline_date(text),
         language=article.language,
-        words=len(_TOKEN.findall(text)),
+        words=len(tokens),
         fetched_at=article.fetched_at,
     )
 
 
+def _tokens(text: str) -> list[tuple[str, str, int]]:
+    """Every word of ``text``: (as written, folded, where it starts)."""
+    return [(m.group(), fold(m.group()), m.start()) for m in _TOKEN.finditer(text)]
+
+
 def extract_entities(text: str, *, all_words: bool = False) -> frozenset[str]:
     """Keys of capitalised, name-like words; ``all_words`` for slugs (where case is lost)."""
+    return _entity_keys(text, _tokens(text), all_words=all_words)
+
+
+def _entity_keys(
+    text: str, tokens: list[tuple[str, str, int]], *, all_words: bool
+) -> frozenset[str]:
     named: list[tuple[str, bool]] = []  # (folded word, starts a sentence)
-    for match in _TOKEN.finditer(text):
-        word = match.group()
+    for word, folded, start in tokens:
         if not all_words and not word[0].isupper():
             continue
         # a sentence's first word is a name only if it is capitalised mid-sentence somewhere
-        initial = not all_words and _starts_sentence(text, match.start())
-        named.append((fold(word), initial and not _looks_named(word)))
+        initial = not all_words and _starts_sentence(text, start)
+        named.append((folded, initial and not _looks_named(word)))
     inside = {folded for folded, initial in named if not initial}
     keys: set[str] = set()
     for folded, initial in named:
@@ -152,10 +163,12 @@ def extract_numbers(text: str) -> frozenset[str]:
 
 def extract_keyphrases(text: str) -> frozenset[str]:
     """Stems of the content words (four letters or more, not function words)."""
-    keys: set[str] = set()
-    for match in _TOKEN.finditer(text):
-        folded = fold(match.group())
-        if len(folded) < 4 or folded in _STOPWORDS:
-            continue
-        keys.add(folded[:KEYPHRASE_KEY_CHARS])
-    return frozenset(keys)
+    return _keyphrase_keys(_tokens(text))
+
+
+def _keyphrase_keys(tokens: list[tuple[str, str, int]]) -> frozenset[str]:
+    return frozenset(
+        folded[:KEYPHRASE_KEY_CHARS]
+        for _word, folded, _start in tokens
+        if len(folded) >= 4 and folded not in _STOPWORDS
+    )
