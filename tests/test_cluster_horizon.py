@@ -13,42 +13,32 @@ from pathlib import Path
 from primenews.cluster import cluster_articles
 from primenews.embed.hashing import HashingEmbedder
 from primenews.store import Store, open_store
-from tests.test_cluster_stage import (
-    DAY0,
-    QUAKE_A,
-    QUAKE_B,
-    RATES_A,
-    RATES_B,
-    add_article,
-    add_reports,
-    groups,
-    settings_for,
-)
+from tests import test_cluster_stage as stage
 
-MONTHS_AGO = DAY0 - timedelta(days=60)
+MONTHS_AGO = stage.DAY0 - timedelta(days=60)
 
 
 def test_a_run_loads_only_the_stories_reported_within_reach(
     fresh_store: Store, store_url: str
 ) -> None:
-    settings = settings_for(store_url)
-    old_quake = add_reports(fresh_store, "qa", QUAKE_A, MONTHS_AGO)
-    old_rates = add_reports(fresh_store, "ra", RATES_A, MONTHS_AGO + timedelta(days=1))
-    first = add_article(fresh_store, "https://b.test/1", *QUAKE_B[0], when=DAY0)
+    settings = stage.settings_for(store_url)
+    old_quake = stage.add_reports(fresh_store, "qa", stage.QUAKE_A, MONTHS_AGO)
+    old_rates = stage.add_reports(fresh_store, "ra", stage.RATES_A, MONTHS_AGO + timedelta(days=1))
+    first = stage.add_article(fresh_store, "https://b.test/1", *stage.QUAKE_B[0], when=stage.DAY0)
     cluster_articles(fresh_store, settings, embedder=HashingEmbedder())
 
-    later = add_reports(fresh_store, "qb", QUAKE_B[1:], DAY0 + timedelta(hours=3))
+    later = stage.add_reports(fresh_store, "qb", stage.QUAKE_B[1:], stage.DAY0 + timedelta(hours=3))
     report = cluster_articles(fresh_store, settings, embedder=HashingEmbedder())
     assert report.assigned == 2
     assert report.loaded == 1  # the recent story's one report; not the months-old stories
     assert not report.full_state
-    quake_b, quake_a, rates_a = groups(fresh_store, [first, *later], old_quake, old_rates)
+    quake_b, quake_a, rates_a = stage.groups(fresh_store, [first, *later], old_quake, old_rates)
     assert len(quake_b) == 1 and quake_b not in (quake_a, rates_a)
 
 
 def test_a_run_with_nothing_new_loads_nothing(fresh_store: Store, store_url: str) -> None:
-    settings = settings_for(store_url)
-    add_reports(fresh_store, "qa", QUAKE_A, DAY0)
+    settings = stage.settings_for(store_url)
+    stage.add_reports(fresh_store, "qa", stage.QUAKE_A, stage.DAY0)
     assert cluster_articles(fresh_store, settings, embedder=HashingEmbedder()).assigned == 3
     again = cluster_articles(fresh_store, settings, embedder=HashingEmbedder())
     assert (again.assigned, again.loaded) == (0, 0)
@@ -56,18 +46,20 @@ def test_a_run_with_nothing_new_loads_nothing(fresh_store: Store, store_url: str
 
 def test_a_late_report_of_an_old_story_reaches_it(fresh_store: Store, store_url: str) -> None:
     """Dated long ago: the run's horizon starts from it, so its old story is loaded."""
-    settings = settings_for(store_url)
-    old_quake = add_reports(fresh_store, "qa", QUAKE_A[:2], MONTHS_AGO)
-    add_reports(fresh_store, "rb", RATES_B, DAY0)
+    settings = stage.settings_for(store_url)
+    old_quake = stage.add_reports(fresh_store, "qa", stage.QUAKE_A[:2], MONTHS_AGO)
+    stage.add_reports(fresh_store, "rb", stage.RATES_B, stage.DAY0)
     cluster_articles(fresh_store, settings, embedder=HashingEmbedder())
 
-    late = add_article(
-        fresh_store, "https://late.test/q", *QUAKE_A[2], when=MONTHS_AGO + timedelta(hours=5)
+    late = stage.add_article(
+        fresh_store, "https://late.test/q", *stage.QUAKE_A[2], when=MONTHS_AGO + timedelta(hours=5)
     )
-    recent = add_article(fresh_store, "https://b.test/new", *QUAKE_B[0], when=DAY0)
+    recent = stage.add_article(
+        fresh_store, "https://b.test/new", *stage.QUAKE_B[0], when=stage.DAY0
+    )
     report = cluster_articles(fresh_store, settings, embedder=HashingEmbedder())
     assert report.loaded == 4  # the horizon reaches back to the late report's weeks
-    (quake_a,) = groups(fresh_store, [*old_quake, late])
+    (quake_a,) = stage.groups(fresh_store, [*old_quake, late])
     assert len(quake_a) == 1
     assert fresh_store.story_assignments()[recent] not in quake_a
 
@@ -77,18 +69,18 @@ def test_an_undated_archive_report_makes_the_run_load_every_story(
 ) -> None:
     """No date, fetched far from the news of the store: it may belong to a story of any
     time, so the run loads every story before placing it."""
-    settings = settings_for(store_url)
-    old_quake = add_reports(fresh_store, "qa", QUAKE_A[:2], MONTHS_AGO)
-    later = DAY0 + timedelta(days=30)  # the store's news runs a month past the fetch time
-    add_reports(fresh_store, "rb", RATES_B, later)
+    settings = stage.settings_for(store_url)
+    old_quake = stage.add_reports(fresh_store, "qa", stage.QUAKE_A[:2], MONTHS_AGO)
+    later = stage.DAY0 + timedelta(days=30)  # the store's news runs a month past the fetch time
+    stage.add_reports(fresh_store, "rb", stage.RATES_B, later)
     cluster_articles(fresh_store, settings, embedder=HashingEmbedder())
 
-    recent = add_article(fresh_store, "https://b.test/new", *QUAKE_B[0], when=later)
-    archive = add_article(fresh_store, "https://archive.test/q", *QUAKE_A[2], when=None)
+    recent = stage.add_article(fresh_store, "https://b.test/new", *stage.QUAKE_B[0], when=later)
+    archive = stage.add_article(fresh_store, "https://archive.test/q", *stage.QUAKE_A[2], when=None)
     report = cluster_articles(fresh_store, settings, embedder=HashingEmbedder())
     assert report.full_state
     assert report.loaded >= 4
-    (quake_a,) = groups(fresh_store, [*old_quake, archive])
+    (quake_a,) = stage.groups(fresh_store, [*old_quake, archive])
     assert len(quake_a) == 1
     assert fresh_store.story_assignments()[recent] not in quake_a
 
@@ -98,11 +90,15 @@ def test_runs_over_a_partial_state_place_articles_as_runs_over_every_story(
 ) -> None:
     """Week by week, the same reports end in the same stories either way."""
     weeks = [
-        ("qa", QUAKE_A, DAY0),
-        ("ra", RATES_A, DAY0 + timedelta(days=9)),
-        ("qb", QUAKE_B, DAY0 + timedelta(days=25)),
-        ("rb", RATES_B, DAY0 + timedelta(days=26)),
-        ("qa2", QUAKE_A, DAY0 + timedelta(days=60)),  # a look-alike of the first, months on
+        ("qa", stage.QUAKE_A, stage.DAY0),
+        ("ra", stage.RATES_A, stage.DAY0 + timedelta(days=9)),
+        ("qb", stage.QUAKE_B, stage.DAY0 + timedelta(days=25)),
+        ("rb", stage.RATES_B, stage.DAY0 + timedelta(days=26)),
+        (
+            "qa2",
+            stage.QUAKE_A,
+            stage.DAY0 + timedelta(days=60),
+        ),  # a look-alike of the first, months on
     ]
     partitions = []
     for full in (False, True):
@@ -111,9 +107,9 @@ def test_runs_over_a_partial_state_place_articles_as_runs_over_every_story(
         try:
             loaded = []
             for prefix, reports, when in weeks:
-                add_reports(store, prefix, reports, when)
+                stage.add_reports(store, prefix, reports, when)
                 report = cluster_articles(
-                    store, settings_for(url), embedder=HashingEmbedder(), full_state=full
+                    store, stage.settings_for(url), embedder=HashingEmbedder(), full_state=full
                 )
                 loaded.append(report.loaded)
             urls = {a.id: a.url for a in store.iter_articles()}
