@@ -254,7 +254,9 @@ def test_two_workers_racing_write_one_version(store_url: str, page_settings: Set
     for t in threads:
         t.join()
     assert sum(r.written for r in reports) == 1
-    assert sum(r.unchanged for r in reports) == len(workers) - 1
+    # each other worker lost the race (unchanged) or, started late, found nothing due
+    losers = [r for r in reports if not r.written]
+    assert all(r.unchanged == 1 or (r.stories, r.unchanged) == (0, 0) for r in losers)
     assert [v.version for v in seed.story_versions(ids["ferry_story"])] == [1]
     for s in [seed, *workers]:
         s.close()
