@@ -112,14 +112,10 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
     return [(m.group(), fold(m.group()), m.start()) for m in _TOKEN.finditer(text)]
 
 
-def extract_entities(text: str, *, all_words: bool = False) -> frozenset[str]:
-    """Keys of capitalised, name-like words; ``all_words`` for slugs (where case is lost)."""
-    return _entity_keys(text, _tokens(text), all_words=all_words)
-
-
 def _entity_keys(
     text: str, tokens: list[tuple[str, str, int]], *, all_words: bool
 ) -> frozenset[str]:
+    """Keys of capitalised, name-like words; ``all_words`` for slugs (where case is lost)."""
     named: list[tuple[str, bool]] = []  # (folded word, starts a sentence)
     for word, folded, start in tokens:
         if not all_words and not word[0].isupper():
@@ -161,12 +157,8 @@ def extract_numbers(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def extract_keyphrases(text: str) -> frozenset[str]:
-    """Stems of the content words (four letters or more, not function words)."""
-    return _keyphrase_keys(_tokens(text))
-
-
 def _keyphrase_keys(tokens: list[tuple[str, str, int]]) -> frozenset[str]:
+    """Stems of the content words (four letters or more, not function words)."""
     return frozenset(
         folded[:KEYPHRASE_KEY_CHARS]
         for _word, folded, _start in tokens

@@ -107,14 +107,14 @@ def pick_quotes(
     ``said`` are the page's sentences: quotes none of them carries come first, so the key
     quotes add voices before they repeat the page (as pull quotes).
     """
-    page = [{fold(w) for w in words_of(sentence)} for sentence in said]
-    found: list[tuple[bool, float, int, str, str]] = []
+    attributed: list[tuple[float, int, str, str]] = []
     for index, candidate in enumerate(candidates):
         article = articles[candidate.article_id]
         quote = find_quote(candidate.text, article.text[: candidate.start])
         if quote is not None:
-            repeats = _carried(quote[0], page)
-            found.append((repeats, -float(scores[index]), index, quote[0], quote[1]))
+            attributed.append((-float(scores[index]), index, quote[0], quote[1]))
+    page = [{fold(w) for w in words_of(sentence)} for sentence in said] if attributed else []
+    found = [(_carried(quote[2], page), *quote) for quote in attributed]
     quotes: list[Quote] = []
     speakers: list[tuple[str, ...]] = []
     seen: list[set[str]] = []
