@@ -113,7 +113,9 @@ def pick_quotes(
         quote = find_quote(candidate.text, article.text[: candidate.start])
         if quote is not None:
             attributed.append((-float(scores[index]), index, quote[0], quote[1]))
-    page = [{fold(w) for w in words_of(sentence)} for sentence in said] if attributed else []
+    # only a page sentence that quotes someone can carry a quote
+    quoting = [sentence for sentence in said if attributed and _QUOTED.search(sentence)]
+    page = [{fold(w) for w in words_of(sentence)} for sentence in quoting]
     found = [(_carried(quote[2], page), *quote) for quote in attributed]
     quotes: list[Quote] = []
     speakers: list[tuple[str, ...]] = []
