@@ -38,7 +38,7 @@ _SYLLABLES = tuple(c + v for c in "bdfgklmnprstvz" for v in "aeiou")
 
 def _name(number: int, syllables: int = 4) -> str:
     """A made-up word for ``number``: a different one for every number below 70**syllables,
-    scrambled so that the names of stories close in time share no letters by design."""
+    scrambled so that stories close in time do not get look-alike names."""
     space = len(_SYLLABLES) ** syllables
     number = number * 2_654_435_761 % space  # a bijection: the factor shares no prime with 70
     out = []
