@@ -106,8 +106,8 @@ def cluster_articles(
         report.seconds = time.perf_counter() - started
         return report
     embedders = _Embedders(embedder, cross_embedder)
-    clusterer = _Clusterer(store, embedders, options, report)
-    clusterer.load(None if full_state else _horizon(store, pending[0], options))
+    since = None if full_state else _horizon(store, pending[0], options)
+    clusterer = _Clusterer(store, embedders, options, report, since)
     for start in range(0, len(pending), _BATCH):
         clusterer.place(store.get_articles(pending[start : start + _BATCH]), observer)
     report.candidates_scored = clusterer.scored()
@@ -200,34 +200,40 @@ class _Clusterer:
         embedders: _Embedders,
         options: ClusterOptions,
         report: ClusterReport,
+        since: datetime | None,
     ) -> None:
         self.store = store
         self.embedders = embedders
-        self.index = ClusterIndex(embedders.main.dim, window_days=options.time_window_days)
         self.options = options
         self.report = report
         self.touched: dict[int, set[int]] = {}  # story -> the candidates its articles met
         self.since_consolidation = 0  # articles placed since the last consolidation pass
         self._scored_before = 0  # candidates scored by the states replaced
+        self.index = self._load(since)
 
-    def load(self, since: datetime | None) -> None:
-        """(Re)load the state from the store: the stories since ``since``, or all (None)."""
+    def reload_all(self) -> None:
+        """Replace a partial state by every story's."""
         self._scored_before += self.index.candidates_scored
-        self.index = load_index(
+        self.index = self._load(None)
+
+    def _load(self, since: datetime | None) -> ClusterIndex:
+        """The state from the store: the stories since ``since``, or all (None)."""
+        index = load_index(
             self.store,
             self.embedders.main,
             self.options,
             cross_embedder=self.embedders.cross,
             since=since,
         )
-        self.report.loaded = len(self.index)
+        self.report.loaded = len(index)
         self.report.full_state = since is None
         logger.info(
             "loaded the clustering state of %d articles (%s)",
-            len(self.index),
+            len(index),
             "every story" if since is None else f"stories reported since {since.isoformat()}",
             extra={"stage": STAGE},
         )
+        return index
 
     def scored(self) -> int:
         return self._scored_before + self.index.candidates_scored
@@ -243,7 +249,7 @@ class _Clusterer:
             if self.store.story_of(article.id) is not None:
                 continue  # placed meanwhile by another worker
             if self.index.beyond_horizon(features[article.id]):
-                self.load(None)  # it may belong to a story older than those loaded
+                self.reload_all()  # it may belong to a story older than those loaded
             story_id = self.place_one(
                 article, vectors[article.id], features[article.id], cross.get(article.id)
             )

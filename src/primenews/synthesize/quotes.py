@@ -114,15 +114,16 @@ def pick_quotes(
         if quote is not None:
             attributed.append((-float(scores[index]), index, quote[0], quote[1]))
     # only a page sentence that quotes someone can carry a quote
-    quoting = [sentence for sentence in said if attributed and _QUOTED.search(sentence)]
-    page = [{fold(w) for w in words_of(sentence)} for sentence in quoting]
-    found = [(_carried(quote[2], page), *quote) for quote in attributed]
+    quoting = [s for s in said if _QUOTED.search(s)] if attributed else []
+    page = [_folded_words(sentence) for sentence in quoting]
+    found = [(_carried(_folded_words(q[2]), page), *q) for q in attributed]
     quotes: list[Quote] = []
     speakers: list[tuple[str, ...]] = []
     seen: list[set[str]] = []
     for _, _, index, text, speaker in sorted(found):
         name = tuple(fold(w) for w in words_of(speaker))
-        if any(_same_person(name, other) for other in speakers) or _carried(text, seen):
+        words = _folded_words(text)
+        if any(_same_person(name, other) for other in speakers) or _carried(words, seen):
             continue
         candidate = candidates[index]
         if not passes_gate(candidate.text):
@@ -131,15 +132,18 @@ def pick_quotes(
         citation = Citation(candidate.article_id, candidate.start, candidate.end, candidate.text)
         quotes.append(Quote(text, speaker, article.outlet or article.site_name, citation))
         speakers.append(name)
-        seen.append({fold(w) for w in words_of(text)})
+        seen.append(words)
         if len(quotes) >= limit:
             break
     return quotes
 
 
-def _carried(quote: str, sentences: Sequence[set[str]]) -> bool:
-    """Whether most of the quote's words are in one of the (folded) ``sentences``."""
-    words = {fold(w) for w in words_of(quote)}
+def _folded_words(text: str) -> set[str]:
+    return {fold(w) for w in words_of(text)}
+
+
+def _carried(words: set[str], sentences: Sequence[set[str]]) -> bool:
+    """Whether most of a quote's (folded) ``words`` are in one of the (folded) ``sentences``."""
     return any(len(words & sentence) > 0.6 * len(words) for sentence in sentences)
 
 
