@@ -699,6 +699,55 @@ def test_a_later_feature_piece_sets_a_scene_but_does_not_lead() -> None:
     assert bears_news("Las obras terminarán pronto, según el ministerio.")
 
 
+def test_a_subheading_names_a_thing_rather_than_a_general_word() -> None:
+    from primenews.synthesize.sections import keyphrase_heading
+
+    texts = [
+        "The army sent two field hospitals to the valley, and the state promised emergency funds.",
+        "The state will pay emergency funds to every family whose home was destroyed, he said.",
+    ]
+    others = ["The quake struck at a depth of 10 kilometres.", "Aftershocks shook the valley."]
+    assert keyphrase_heading(texts, others, set()) == "Emergency funds"  # was "State"
+
+
+def test_a_subheading_is_not_a_clause() -> None:
+    from primenews.synthesize.sections import keyphrase_heading
+
+    others = ["The mayor visited the site on Tuesday.", "Traffic was diverted around the square."]
+    called = [
+        "Deputies said a neighbour's call came shortly after midnight.",
+        "The call came from a farmhouse near the river, deputies said.",
+    ]
+    assert keyphrase_heading(called, others, set()) == "Neighbour's call"  # not "Call came"
+    trapped = [
+        "Officials believe six construction workers were inside the tower.",
+        "Officials believe the six construction workers were repairing the roof.",
+    ]
+    assert keyphrase_heading(trapped, others, set()) == "Six construction workers"
+
+
+def test_german_subheadings_end_on_a_noun_and_never_on_an_article() -> None:
+    from primenews.synthesize.sections import heading_context, keyphrase_heading
+
+    others = [
+        "Der Pegel des Flusses stieg bis Mittag auf einen neuen Höchststand.",
+        "Die Bahnstrecke nach Kelmar bleibt bis Freitag gesperrt.",
+    ]
+    rescued = [
+        "Die Feuerwehr hat in der Nacht zwölf Menschen aus dem Hochwasser gerettet.",
+        "Am Morgen wurden noch einmal vier Menschen von Booten der Feuerwehr gerettet.",
+    ]
+    german = heading_context(rescued + others, None, "de")
+    assert keyphrase_heading(rescued, others, set()) == "Feuerwehr gerettet"  # "rescued"
+    assert keyphrase_heading(rescued, others, set(), german) == "Feuerwehr"
+    fall = [
+        "Einen dramatischen Rückgang meldete die Börse in Frankfurt.",
+        "Einen dramatischen Rückgang gab es auch bei den Banken.",
+    ]
+    german = heading_context(fall + others, None, "de")
+    assert keyphrase_heading(fall, others, set(), german) == "Dramatischen Rückgang"
+
+
 def test_a_subheading_never_comes_from_a_condition() -> None:
     from primenews.synthesize.sections import keyphrase_heading
 

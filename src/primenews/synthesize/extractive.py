@@ -129,7 +129,7 @@ class ExtractiveSynthesizer:
         fresh = self._fresh(writer, chosen)
         # a story that developed leads with where it stands: the latest reports' news
         summary, rest = writer.summary([*fresh, *(i for i in chosen if i not in fresh)])
-        sections = self._sections(writer, rest)
+        sections = self._sections(writer, rest, language)
         titles = self._headline_titles(evidence, language, ranked, latest=bool(fresh))
         page = StoryPage(
             story_id=story_id,
@@ -229,9 +229,12 @@ class ExtractiveSynthesizer:
         ]
         return rank_candidates(candidates, titles, options.weights), language
 
-    def _sections(self, writer: _PageWriter, rest: list[int]) -> tuple[Section, ...]:
-        """Sub-topic sections of the chosen sentences after the summary: the story's later
-        developments first when it has at least two, then the topics by salience."""
+    def _sections(
+        self, writer: _PageWriter, rest: list[int], language: str | None
+    ) -> tuple[Section, ...]:
+        """Sub-topic sections of the chosen sentences after the summary (in the story's main
+        ``language``): the story's later developments first when it has at least two, then
+        the topics by salience."""
         options = self.options
         supporters = [writer.cited_articles(index) for index in rest]
         fresh = later_developments(rest, writer.ranked.candidates, supporters, options.timeline)
@@ -246,7 +249,9 @@ class ExtractiveSynthesizer:
         rank = {index: place for place, index in enumerate(rest)}
         groups, bodies = self._bodies(writer, groups, rank, protected=len(lead))
         candidates = writer.ranked.candidates
-        context = heading_context([c.text for c in candidates], [c.article_id for c in candidates])
+        context = heading_context(
+            [c.text for c in candidates], [c.article_id for c in candidates], language
+        )
         used: set[str] = set()
         sections: list[Section] = []
         for index, body in enumerate(bodies):

@@ -47,7 +47,9 @@ _WEAK_HEADS = frozenset(
     put set get got make made take took give gave meet met hit ran run sent left held keep kept
     came come went fell rose began begun brought built bought paid lost won struck cut say
     became become sees see seen gets takes makes puts shows show want wants need needs hope
-    hopes expect expects goes
+    hopes expect expects goes seem seems seemed appear appears appeared remain remains remained
+    mean means meant include includes included look looks comes lies stands believe believes
+    believed think thinks thought
     still again already yet ago aground ashore overnight away back home later soon instead
     time times day days week weeks month months year years people person part parts number
     lot lots way ways thing things place places hour hours minute minutes morning evening night
@@ -65,7 +67,7 @@ _BREAK_WORDS = frozenset(
 _DETERMINERS = frozenset(
     """
     the a an its their his her our this these those el la los las un una der die das den dem
-    ein eine einen le les une il lo gli het een o os um uma
+    ein eine einen einem einer eines le les une il lo gli het een o os um uma
     """.split()  # noqa: SIM905
 )
 # words that make what follows a condition, not a fact: no subheading comes from there
@@ -74,6 +76,8 @@ _CONDITIONALS = frozenset(
     if unless whether lest si wenn falls ob se als indien
     """.split()  # noqa: SIM905
 )
+# languages that capitalise every noun: there a subheading ends on a capitalised word
+_NOUN_CAPITALISING = frozenset({"de", "lb"})
 _BREAK = re.compile(r"[,;:.!?()\[\]\"“”«»—–]|\s-\s")
 
 
@@ -186,8 +190,10 @@ def keyphrase_heading(
                 for t in terms
             ]
             value = sum(weights) / len(weights) + 0.5 * max(weights)
-            value *= 1.5 if 2 <= len(terms) <= 3 else 1.0
+            value *= 2.0 if 2 <= len(terms) <= 3 else 1.0
             value *= _shape_factor(phrase, cased=cased, noun_phrase=noun_phrase)
+            if context.capitalised_nouns and not phrase.split()[-1][:1].isupper():
+                value *= 0.2  # a lower-case German word is no noun: "gelernt habe"
             value *= 1.0 if fold(phrase.split()[-1]) in context.nouns else 0.5
             if key not in scored or value > scored[key][0]:
                 scored[key] = (value, phrase)
@@ -211,11 +217,14 @@ class HeadingContext:
 
     spread: Mapping[str, float]
     nouns: frozenset[str]
+    capitalised_nouns: bool = False  # the story's language writes every noun capitalised
 
 
-def heading_context(texts: Sequence[str], owners: Sequence[int] | None = None) -> HeadingContext:
+def heading_context(
+    texts: Sequence[str], owners: Sequence[int] | None = None, language: str | None = None
+) -> HeadingContext:
     """The :class:`HeadingContext` of a story's sentences ``texts``, by report (``owners``,
-    one per text; each text its own report when not given)."""
+    one per text; each text its own report when not given), in ``language`` (ISO 639-1)."""
     holders: dict[str, set[int]] = {}
     nouns: set[str] = set()
     keys = list(owners) if owners is not None else list(range(len(texts)))
@@ -226,7 +235,7 @@ def heading_context(texts: Sequence[str], owners: Sequence[int] | None = None) -
             nouns.update(_nouns_of(WORD.findall(chunk)))
     total = len(set(keys)) or 1
     spread = {term: len(found) / total for term, found in holders.items()}
-    return HeadingContext(spread, frozenset(nouns))
+    return HeadingContext(spread, frozenset(nouns), (language or "")[:2] in _NOUN_CAPITALISING)
 
 
 def _nouns_of(words: Sequence[str]) -> Iterator[str]:
@@ -236,8 +245,9 @@ def _nouns_of(words: Sequence[str]) -> Iterator[str]:
             continue
         following = words[place + 1 :][:3]
         run = list(itertools.takewhile(lambda w: not is_stopword(w), following))
-        if run and len(run) <= 2 and not fold(run[-1]).endswith(("ed", "ly")):
-            yield fold(run[-1])
+        head = fold(run[-1]) if run else ""
+        if run and len(run) <= 2 and not head.endswith(("ed", "ly")) and head not in _WEAK_HEADS:
+            yield head  # not "came" of "the call came"
 
 
 def _shape_factor(phrase: str, *, cased: bool, noun_phrase: bool) -> float:
@@ -259,7 +269,15 @@ def _shape_factor(phrase: str, *, cased: bool, noun_phrase: bool) -> float:
         and (first.endswith(("ing", "ed")) or first in _WEAK_HEADS)
     ):
         factor *= 0.5  # a verb's phrase: "offering workers", "left homeless"
+    if any(_verb_like(word) for word in words[1:-1]):
+        factor *= 0.4  # a clause, not a name: "Police pulled LaSalle", "Call came"
     return factor
+
+
+def _verb_like(word: str) -> bool:
+    """A lower-case word that reads as a verb: a past form or a light verb."""
+    folded = fold(word)
+    return word.islower() and (folded in _WEAK_HEADS or (len(folded) > 4 and folded.endswith("ed")))
 
 
 def _capitalises_nouns(texts: Sequence[str]) -> bool:
@@ -307,7 +325,13 @@ def _phrases(text: str) -> list[tuple[str, bool]]:
         hypothetical = False  # the function words before the run hold "if", "unless", …
         for word in [*WORD.findall(chunk), ""]:
             folded = fold(word)
-            if word and not is_stopword(word) and len(folded) >= 2 and folded not in _BREAK_WORDS:
+            if (
+                word
+                and not is_stopword(word)
+                and len(folded) >= 2
+                and folded not in _BREAK_WORDS
+                and folded not in _DETERMINERS  # "einen", "une": not stopwords, still articles
+            ):
                 run.append(word)
                 continue
             if run and not hypothetical:  # "… restart if the vote passes": not a sub-topic
