@@ -2,13 +2,16 @@
 
 A live newsroom runs ``primenews cluster`` every few minutes to place the articles fetched
 since the last run into a store holding months of news. For each store size (synthetic
-fictional reports, ``--rate`` a day, five reports a story, embeddings cached with the hashing
-embedder, every article already in its story), ``--new`` fresh reports of the latest stories
-are placed twice, on two copies of the same store: by a run that loads only the stories the
-new articles can reach (the default) and by one that loads every story (``full_state``, what
-every run did before). Reported: articles whose state was loaded, seconds per run, the ratio,
-the share of new articles both runs put in the same story, and the share the partial run put
-in the story of their own reports ("right").
+fictional reports, ``--rate`` a day, five reports a story, embeddings and clustering features
+cached, every article already in its story), ``--new`` fresh reports of the latest stories
+are placed three times, on three copies of the same store: by a run that loads only the
+stories the new articles can reach (the default), by the same run on a store without cached
+features (each loaded article's names, numbers and keyphrases worked out again from its
+text, as every run did before the feature cache), and by one that loads every story
+(``full_state``, what every run did before the partial load). Reported: articles whose state
+was loaded, seconds per run, the ratios, the share of new articles the partial and full runs
+put in the same story, and the share the partial run put in the story of their own reports
+("right").
 
 Usage: python bench/cluster_startup.py [--sizes 10000,100000] [--rate N] [--new N] [--out FILE]
 Prints a table and writes JSON (default bench/results/cluster_startup.json).
@@ -108,6 +111,25 @@ def build_store(path: Path, size: int, rate: int) -> None:
         store.close()
 
 
+def cache_features(path: Path) -> None:
+    """Work out and cache every stored article's clustering features (what placing them by
+    ``primenews cluster`` leaves behind)."""
+    from primenews.cluster.cache import cached_features
+    from primenews.store import open_store
+
+    store = open_store(f"sqlite:///{path}")
+    try:
+        batch = []
+        for article in store.iter_articles():
+            batch.append(article)
+            if len(batch) == 2_000:
+                cached_features(store, batch)
+                batch = []
+        cached_features(store, batch)
+    finally:
+        store.close()
+
+
 def place_new(path: Path, size: int, rate: int, new: int, *, full_state: bool) -> dict[str, Any]:
     """Add ``new`` reports of the latest stories and run the clustering stage once."""
     from primenews.cluster import cluster_articles
@@ -152,11 +174,17 @@ def startup_curve(sizes: list[int], *, rate: int = 2_000, new: int = 50) -> list
             base = Path(tmp) / f"store-{size}.db"
             started = time.perf_counter()
             build_store(base, size, rate)
+            uncached = Path(tmp) / f"store-{size}-uncached.db"
+            shutil.copyfile(base, uncached)
+            cache_features(base)
             build = time.perf_counter() - started
             copy = Path(tmp) / f"store-{size}-full.db"
             shutil.copyfile(base, copy)
             partial = place_new(base, size, rate, new, full_state=False)
+            worked_out = place_new(uncached, size, rate, new, full_state=False)
+            uncached.unlink()
             full = place_new(copy, size, rate, new, full_state=True)
+            copy.unlink()
             same = sum(
                 a == b for a, b in zip(partial["placements"], full["placements"], strict=True)
             )
@@ -167,8 +195,12 @@ def startup_curve(sizes: list[int], *, rate: int = 2_000, new: int = 50) -> list
                 "loaded_partial": partial["loaded"],
                 "loaded_full": full["loaded"],
                 "run_s_partial": partial["seconds"],
+                "run_s_partial_uncached": worked_out["seconds"],
                 "run_s_full": full["seconds"],
                 "speedup": full["seconds"] / partial["seconds"] if partial["seconds"] else 0.0,
+                "feature_cache_speedup": (
+                    worked_out["seconds"] / partial["seconds"] if partial["seconds"] else 0.0
+                ),
                 "same_story": same / new,
                 "right_story_partial": partial["right_story"],
                 "right_story_full": full["right_story"],
@@ -177,7 +209,8 @@ def startup_curve(sizes: list[int], *, rate: int = 2_000, new: int = 50) -> list
             rows.append(row)
             print(
                 f"  run @ {size:>9,}: partial {partial['seconds']:.2f} s "
-                f"({partial['loaded']:,} loaded), every story {full['seconds']:.2f} s "
+                f"({partial['loaded']:,} loaded; {worked_out['seconds']:.2f} s without the "
+                f"feature cache), every story {full['seconds']:.2f} s "
                 f"({full['loaded']:,}), same story {same}/{new}, right story "
                 f"{partial['right_story']:.0%} / {full['right_story']:.0%}",
                 file=sys.stderr,
@@ -187,15 +220,16 @@ def startup_curve(sizes: list[int], *, rate: int = 2_000, new: int = 50) -> list
 
 def print_table(rows: list[dict[str, Any]]) -> None:
     header = (
-        f"{'stored':>10} {'loaded':>8} {'run s':>7} {'loaded':>8} {'run s':>7} "
-        f"{'ratio':>6} {'same':>6} {'right':>6}"
+        f"{'stored':>10} {'loaded':>8} {'run s':>7} {'uncached':>9} {'ratio':>6} "
+        f"{'loaded':>8} {'run s':>7} {'ratio':>6} {'same':>6} {'right':>6}"
     )
-    print(f"{'':>10} {'reachable stories':>16} {'every story':>16}")
+    print(f"{'':>10} {'reachable stories':>33} {'every story':>22}")
     print(header)
     print("-" * len(header))
     for row in rows:
         print(
             f"{row['stored']:>10,} {row['loaded_partial']:>8,} {row['run_s_partial']:>7.2f} "
+            f"{row['run_s_partial_uncached']:>9.2f} {row['feature_cache_speedup']:>5.1f}x "
             f"{row['loaded_full']:>8,} {row['run_s_full']:>7.2f} {row['speedup']:>5.1f}x "
             f"{row['same_story']:>6.0%} {row['right_story_partial']:>6.0%}"
         )

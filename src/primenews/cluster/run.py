@@ -3,12 +3,13 @@
 Idempotent: an article already in a story is never moved again, so a second run assigns
 nothing (and loads nothing). ``rebuild=True`` forgets every story and clusters the whole store
 afresh. The in-memory state (:class:`ClusterIndex`) is rebuilt from the store at the start of
-each run, vectors from the embedding cache, features recomputed from the articles, for the
-stories the run's articles can reach: those reported since :func:`reach_start` of the oldest
-new article (a live newsroom's run loads its last weeks, not its whole archive), and those
-with undated reports. An article that could reach further back (one dated older still, or an
-undated archive article) makes the run load every story before it is placed. The document
-frequencies that weigh names and numbers are then those of the stories loaded: recent news.
+each run, vectors and features from their caches (:mod:`primenews.embed.cache`,
+:mod:`primenews.cluster.cache`), for the stories the run's articles can reach: those
+reported since :func:`reach_start` of the oldest new article (a live newsroom's run loads its
+last weeks, not its whole archive), and those with undated reports. An article that could
+reach further back (one dated older still, or an undated archive article) makes the run load
+every story before it is placed. The document frequencies that weigh names and numbers are
+then those of the stories loaded: recent news.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from datetime import datetime
 from typing import Protocol
 
 from primenews.cluster.assign import ClusterOptions, decide_story
+from primenews.cluster.cache import cached_features
 from primenews.cluster.consolidate import plan_merges
-from primenews.cluster.features import ArticleFeatures, extract_features
+from primenews.cluster.features import ArticleFeatures
 from primenews.cluster.index import ClusterIndex, reach_start
 from primenews.config import Settings
 from primenews.embed import Embedder, Vectors
@@ -159,7 +161,7 @@ def load_index(
     for start in range(0, len(ids), _BATCH):
         articles = store.get_articles(ids[start : start + _BATCH])
         vectors = article_vectors(store, embedder, articles)
-        features = {a.id: extract_features(a) for a in articles}
+        features = cached_features(store, articles)
         index.add_many([(assignments[a.id], vectors[a.id], features[a.id]) for a in articles])
         if cross_embedder is not None:
             cross = cross_vectors(store, cross_embedder, articles, features, options)
@@ -241,7 +243,7 @@ class _Clusterer:
     def place(self, articles: Iterable[Article], observer: ClusterObserver | None) -> None:
         batch = list(articles)
         vectors = article_vectors(self.store, self.embedders.main, batch)
-        features = {a.id: extract_features(a) for a in batch}
+        features = cached_features(self.store, batch)
         cross: dict[int, Vectors] = {}
         if self.embedders.cross is not None:
             cross = cross_vectors(self.store, self.embedders.cross, batch, features, self.options)

@@ -257,7 +257,7 @@ class ArticleQueries:
         )
         # what was worked out from the old text is stale: check copies and embed it again
         self.db.execute(TOUCH_STORY_OF_ARTICLE, (row["id"],))
-        for table in ("article_fingerprints", "article_copies", "embeddings"):
+        for table in ("article_fingerprints", "article_copies", "embeddings", "article_features"):
             self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", (row["id"],))
 
 

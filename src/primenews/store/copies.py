@@ -1,4 +1,4 @@
-"""Copies, near-duplicate fingerprints and cached embeddings."""
+"""Copies, near-duplicate fingerprints, cached embeddings and cached clustering features."""
 
 from __future__ import annotations
 
@@ -123,4 +123,33 @@ class CopyQueries:
                 (model, *chunk),
             )
             found.update((int(r["article_id"]), bytes(r["vector"])) for r in rows)
+        return found
+
+    def save_features(self, scheme: str, features: Mapping[int, str]) -> int:
+        """Store encoded clustering features for ``scheme``; existing ones are kept. Returns
+        how many were added."""
+        added = 0
+        with self.db.transaction(immediate=True):
+            for article_id, data in features.items():
+                added += self.db.execute(
+                    "INSERT INTO article_features (article_id, scheme, data) "
+                    "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                    (article_id, scheme, data),
+                )
+        return added
+
+    def load_features(self, scheme: str, article_ids: Iterable[int]) -> dict[int, str]:
+        """The cached clustering features of ``scheme`` for those of ``article_ids`` that have
+        them."""
+        wanted = list(dict.fromkeys(article_ids))
+        found: dict[int, str] = {}
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self.db.query(
+                f"SELECT article_id, data FROM article_features WHERE scheme = ? "
+                f"AND article_id IN ({marks})",
+                (scheme, *chunk),
+            )
+            found.update((int(r["article_id"]), str(r["data"])) for r in rows)
         return found
