@@ -724,6 +724,11 @@ def test_a_subheading_is_not_a_clause() -> None:
         "Officials believe the six construction workers were repairing the roof.",
     ]
     assert keyphrase_heading(trapped, others, set()) == "Six construction workers"
+    found = [  # a count ("Third woman") opens a name but cannot be all of it
+        "Rescuers found a third woman alive under the bakery roof.",
+        "The third woman was taken to the Corvin Coast Infirmary by the rescue team.",
+    ]
+    assert keyphrase_heading(found, others, set()) == "Rescue team"
 
 
 def test_german_subheadings_end_on_a_noun_and_never_on_an_article() -> None:

@@ -56,6 +56,14 @@ _WEAK_HEADS = frozenset(
     afternoon today yesterday tomorrow side sides case cases end start
     """.split()  # noqa: SIM905
 )
+# nouns too general and number words: they may open a name ("Five Olympic rings") but not end it
+_GENERAL_HEADS = _WEAK_HEADS | frozenset(
+    """
+    man men woman women one two three four five six seven eight nine ten eleven twelve dozen
+    dozens hundred hundreds thousand thousands million millions first second third fourth fifth
+    sixth seventh eighth ninth tenth
+    """.split()  # noqa: SIM905
+)
 # prepositions the stopwords let through: a phrase never runs across one
 _BREAK_WORDS = frozenset(
     """
@@ -259,7 +267,7 @@ def _shape_factor(phrase: str, *, cased: bool, noun_phrase: bool) -> float:
         factor *= 0.4  # a bare name: "Port Ellery", "North Sound Lines"
     elif cased and words[-1][:1].isupper():
         factor *= 0.5  # headed by a name: "Citing January"
-    if head in _WEAK_HEADS or (len(head) > 4 and head.endswith(("ed", "ly"))):
+    if head in _GENERAL_HEADS or _past_form(head) or (len(head) > 4 and head.endswith("ly")):
         factor *= 0.4
     if len(words) > 1 and words[-1].islower() and head.endswith("ing"):
         factor *= 0.5  # a verb's phrase: "investigators examining"
@@ -277,7 +285,12 @@ def _shape_factor(phrase: str, *, cased: bool, noun_phrase: bool) -> float:
 def _verb_like(word: str) -> bool:
     """A lower-case word that reads as a verb: a past form or a light verb."""
     folded = fold(word)
-    return word.islower() and (folded in _WEAK_HEADS or (len(folded) > 4 and folded.endswith("ed")))
+    return word.islower() and (folded in _WEAK_HEADS or _past_form(folded))
+
+
+def _past_form(folded: str) -> bool:
+    """Whether a folded word reads as a past form ("died", "pulled"; not "speed")."""
+    return len(folded) > 3 and folded.endswith("ed") and not folded.endswith("eed")
 
 
 def _capitalises_nouns(texts: Sequence[str]) -> bool:
