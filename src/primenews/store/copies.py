@@ -112,18 +112,12 @@ class CopyQueries:
 
     def load_embeddings(self, model: str, article_ids: Iterable[int]) -> dict[int, bytes]:
         """The cached vectors of ``model`` for those of ``article_ids`` that have one."""
-        wanted = list(dict.fromkeys(article_ids))
-        found: dict[int, bytes] = {}
-        for start in range(0, len(wanted), _CHUNK):
-            chunk = wanted[start : start + _CHUNK]
-            marks = ", ".join("?" for _ in chunk)
-            rows = self.db.query(
-                f"SELECT article_id, vector FROM embeddings WHERE model = ? "
-                f"AND article_id IN ({marks})",
-                (model, *chunk),
-            )
-            found.update((int(r["article_id"]), bytes(r["vector"])) for r in rows)
-        return found
+        rows = self._rows_of_articles(
+            "SELECT article_id, vector FROM embeddings WHERE model = ? AND article_id IN ({})",
+            model,
+            article_ids,
+        )
+        return {int(r["article_id"]): bytes(r["vector"]) for r in rows}
 
     def save_features(self, scheme: str, features: Mapping[int, str]) -> int:
         """Store encoded clustering features for ``scheme``; existing ones are kept. Returns
@@ -141,15 +135,17 @@ class CopyQueries:
     def load_features(self, scheme: str, article_ids: Iterable[int]) -> dict[int, str]:
         """The cached clustering features of ``scheme`` for those of ``article_ids`` that have
         them."""
+        rows = self._rows_of_articles(
+            "SELECT article_id, data FROM article_features WHERE scheme = ? AND article_id IN ({})",
+            scheme,
+            article_ids,
+        )
+        return {int(r["article_id"]): str(r["data"]) for r in rows}
+
+    def _rows_of_articles(self, sql: str, key: str, article_ids: Iterable[int]) -> Iterator[Row]:
+        """The rows ``sql`` gives for ``key`` and the articles, asked ``_CHUNK`` ids at a time
+        (``{}`` in ``sql`` takes the placeholders of one chunk)."""
         wanted = list(dict.fromkeys(article_ids))
-        found: dict[int, str] = {}
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start : start + _CHUNK]
-            marks = ", ".join("?" for _ in chunk)
-            rows = self.db.query(
-                f"SELECT article_id, data FROM article_features WHERE scheme = ? "
-                f"AND article_id IN ({marks})",
-                (scheme, *chunk),
-            )
-            found.update((int(r["article_id"]), str(r["data"])) for r in rows)
-        return found
+            yield from self.db.query(sql.format(", ".join("?" for _ in chunk)), (key, *chunk))
