@@ -40,9 +40,8 @@ __all__ = [
 
 MAX_HEADING_CHARS = 60
 COMMON_DISCOUNT = 0.6
-# words that cannot head a sub-topic's name: verbs and adverbs that the stopwords let through,
-# and nouns too general to name one ("Nine people", "Second time")
-_WEAK_HEADS = frozenset(
+# common verbs the stopwords let through: never inside or at the end of a sub-topic's name
+_LIGHT_VERBS = frozenset(
     """
     put set get got make made take took give gave meet met hit ran run sent left held keep kept
     came come went fell rose began begun brought built bought paid lost won struck cut say
@@ -50,6 +49,12 @@ _WEAK_HEADS = frozenset(
     hopes expect expects goes seem seems seemed appear appears appeared remain remains remained
     mean means meant include includes included look looks comes lies stands believe believes
     believed think thinks thought
+    """.split()  # noqa: SIM905
+)
+# words that cannot head a sub-topic's name: those verbs, adverbs that the stopwords let
+# through, and nouns too general to name one ("Nine people", "Second time")
+_WEAK_HEADS = _LIGHT_VERBS | frozenset(
+    """
     still again already yet ago aground ashore overnight away back home later soon instead
     time times day days week weeks month months year years people person part parts number
     lot lots way ways thing things place places hour hours minute minutes morning evening night
@@ -172,13 +177,16 @@ def keyphrase_heading(
     phrase must earn its length), with a bonus for two or three words. A subheading should
     name a sub-topic ("Rescue operation", "Course change"), not a bare place, outlet or
     number: a phrase with a number is never one, and a phrase of names only, one headed by a
-    name ("Citing January"), by a verb or adverb ("Halvorsby promised") or by a noun too
-    general to name anything ("Nine people") scores less, and so does one headed by a word
-    the story never uses as a noun (see :class:`HeadingContext`). A term the whole story uses
-    says nothing about one section: its spread over the story's reports takes up to
+    name ("Citing January"), by a verb or adverb ("Halvorsby promised"), by a count or a noun
+    too general to name anything ("Nine people", "Third man") scores less, and so do a clause
+    (a verb inside: "Police pulled LaSalle") and a phrase headed by a word the story never uses
+    as a noun (see :class:`HeadingContext`); in German, whose nouns are all capitalised, a
+    phrase ending on a lower-case word ("viel gelernt habe") scores least. A term the whole
+    story uses says nothing about one section: its spread over the story's reports takes up to
     :data:`COMMON_DISCOUNT` of its weight. A phrase that follows an article
-    or possessive ("the tsunami warning") is a noun phrase and scores more. In languages that
-    capitalise nouns (most words upper case), case says nothing and is ignored.
+    or possessive ("the tsunami warning") is a noun phrase and scores more; an article never
+    opens one. In languages that capitalise nouns (most words upper case), case says nothing
+    about names and is ignored.
     """
     inside = _sentence_share(texts)
     outside = _sentence_share(others)
@@ -254,7 +262,7 @@ def _nouns_of(words: Sequence[str]) -> Iterator[str]:
         following = words[place + 1 :][:3]
         run = list(itertools.takewhile(lambda w: not is_stopword(w), following))
         head = fold(run[-1]) if run else ""
-        if run and len(run) <= 2 and not head.endswith(("ed", "ly")) and head not in _WEAK_HEADS:
+        if run and len(run) <= 2 and not head.endswith(("ed", "ly")) and head not in _LIGHT_VERBS:
             yield head  # not "came" of "the call came"
 
 
@@ -285,7 +293,7 @@ def _shape_factor(phrase: str, *, cased: bool, noun_phrase: bool) -> float:
 def _verb_like(word: str) -> bool:
     """A lower-case word that reads as a verb: a past form or a light verb."""
     folded = fold(word)
-    return word.islower() and (folded in _WEAK_HEADS or _past_form(folded))
+    return word.islower() and (folded in _LIGHT_VERBS or _past_form(folded))
 
 
 def _past_form(folded: str) -> bool:
