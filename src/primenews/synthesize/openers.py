@@ -2,7 +2,8 @@
 
 A report sentence taken out of its report may open with a label or dateline ("BREAKING:",
 "PARIS (AP) —"), which is dropped, or with a connective ("But", "However,",
-"Meanwhile,") or a pronoun ("He said…", "They…", "This…") that points back at what came before.
+"Meanwhile,", or a stance adverb: "Unfortunately,") or a pronoun ("He said…", "They…", "This…")
+that points back at what came before.
 :func:`repair_opener` drops a leading connective (capitalising what follows) and replaces a
 subject pronoun by the last full name the report used before the sentence; when no name is
 found it says the sentence cannot stand alone, and the writer drops it from that place.
@@ -34,12 +35,18 @@ _CONNECTIVE = re.compile(
     r"^(?:but|and|also|however|meanwhile|still|yet|moreover|furthermore|instead|then|later|"
     r"nonetheless|nevertheless|even so|in addition|additionally|besides|so|thus|therefore|"
     r"as a result|in turn|separately|otherwise|in fact|indeed|pero|sin embargo|además|aber|"
-    r"doch|jedoch|außerdem|mais|cependant|però|tuttavia|maar)\b,?\s+",
+    r"doch|jedoch|außerdem|mais|cependant|però|tuttavia|maar)\b,?\s+"
+    r"|^(?:un)?fortunately,\s+|^(?:sadly|clearly|obviously|surely|certainly|frankly|honestly|"
+    r"ironically|interestingly|importantly|notably|curiously|predictably|inevitably|"
+    r"understandably|admittedly|hopefully|naturally|basically|essentially|ultimately|similarly|"
+    r"consequently|accordingly|alternatively|incidentally|luckily|thankfully|regrettably|"
+    r"remarkably|significantly),\s+",  # a stance adverb: "Unfortunately, …", "Clearly, …"
     re.IGNORECASE,
 )
 _PERSON_PRONOUN = re.compile(r"^(?:he|she)\b\s+", re.IGNORECASE)
 _OTHER_PRONOUN = re.compile(
     r"^(?:they|it|this|that|these|those|his|her|their|its|him|them|such|the latter|the former|"
+    r"not because|"  # an answer to the sentence before: "Not because he was long for the job."
     r"él|ella|ellos|ellas|er|sie|es|il|elle|ils|elles|lui|lei|zij|hij)\b",
     re.IGNORECASE,
 )
@@ -55,7 +62,8 @@ _ORGANISATION_WORDS = frozenset(
     Ltd Media Ministry Motors Navy News Office Organisation Organization Parliament Party
     Police Press Reserve School Senate Service Services Society Times Tribunal Union United
     University Wire Airport Bay Bridge Highlands Island Islands Palace Port River Sea Sound
-    Square Stadium Station Street Valley
+    Square Stadium Station Street Valley Park National Glacier Mount Mt Mountain Mountains Lake
+    Coast County Province Region City Village Hall Museum Hotel Range Peak
     """.split()  # noqa: SIM905
 )
 _NOT_NAME_START = frozenset(
@@ -136,6 +144,11 @@ def last_named_person(text: str) -> tuple[str, int] | None:
     for match in reversed(list(_NAME.finditer(text))):
         parts = match.group().split()
         skipped = 0
+        for place in range(len(parts) - 1, 0, -1):  # "… Tasman Glacier. The New": a new sentence
+            if _ends_sentence(parts[place - 1 :]):
+                skipped = sum(len(part) + 1 for part in parts[:place])
+                parts = parts[place:]
+                break
         while parts and (parts[0] in _NOT_NAME_START or _ends_sentence(parts)):
             skipped += len(parts[0]) + 1
             parts = parts[1:]

@@ -200,12 +200,15 @@ def select_sentences(
     redundancy: float,
     novelty: float = 0.0,
     usable: Callable[[str], bool] = passes_gate,
+    body_novelty: float | None = None,
+    lead_count: int = 0,
 ) -> list[int]:
     """Indices of up to ``count`` candidates, by maximal marginal relevance, best first.
 
     A candidate whose share of content terms not yet said by a chosen sentence is below
-    ``novelty`` adds no fact and is skipped (paraphrases that a cosine cut misses); one is
-    checked with ``usable`` only when it would be chosen.
+    ``novelty`` adds no fact and is skipped (paraphrases that a cosine cut misses); once
+    ``lead_count`` sentences are chosen, ``body_novelty`` (when given) is that floor instead.
+    A candidate is checked with ``usable`` only when it would be chosen.
     """
     scores = _scaled(ranked.scores)
     chosen: list[int] = []
@@ -225,7 +228,8 @@ def select_sentences(
         available.remove(best_index)
         text = ranked.candidates[best_index].text
         terms = set(terms_of(text))
-        if chosen and terms and len(terms - said) < novelty * len(terms):
+        floor = novelty if body_novelty is None or len(chosen) < lead_count else body_novelty
+        if chosen and terms and len(terms - said) < floor * len(terms):
             continue
         if usable(text):
             chosen.append(best_index)

@@ -48,7 +48,7 @@ _LIGHT_VERBS = frozenset(
     became become sees see seen gets takes makes puts shows show want wants need needs hope
     hopes expect expects goes seem seems seemed appear appears appeared remain remains remained
     mean means meant include includes included look looks comes lies stands believe believes
-    believed think thinks thought
+    believed think thinks thought happen happens happened
     """.split()  # noqa: SIM905
 )
 # words that cannot head a sub-topic's name: those verbs, adverbs that the stopwords let
@@ -73,7 +73,7 @@ _GENERAL_HEADS = _WEAK_HEADS | frozenset(
 _BREAK_WORDS = frozenset(
     """
     worth onto across around near toward towards without within behind beyond along despite
-    inside outside except like unlike beside amongst throughout
+    inside outside except like unlike beside amongst throughout following
     """.split()  # noqa: SIM905
 )
 # articles and possessives: the words after one start a noun phrase
