@@ -48,8 +48,9 @@ def cached_features(store: Store, articles: Sequence[Article]) -> dict[int, Arti
 def encode_features(features: ArticleFeatures, article: Article) -> str:
     """The text-derived part of ``features`` as JSON: names, numbers, keyphrases, word count
     and the dateline's date (kept even when the article is dated, in case it loses its date)."""
-    dateline = features.published_at if article.published_at is None else None
-    if dateline is None and article.published_at is not None:
+    if article.published_at is None:
+        dateline = features.published_at  # what extract_features read from the dateline
+    else:
         dateline = dateline_date(lead_text(article))
     return json.dumps(
         [
