@@ -48,7 +48,7 @@ _LIGHT_VERBS = frozenset(
     became become sees see seen gets takes makes puts shows show want wants need needs hope
     hopes expect expects goes seem seems seemed appear appears appeared remain remains remained
     mean means meant include includes included look looks comes lies stands believe believes
-    believed think thinks thought happen happens happened
+    believed think thinks thought happen happens happened may might must shall die dies
     """.split()  # noqa: SIM905
 )
 # words that cannot head a sub-topic's name: those verbs, adverbs that the stopwords let
