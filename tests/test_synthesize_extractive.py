@@ -284,6 +284,17 @@ def test_repair_opener_drops_stance_adverbs_and_answers_to_what_came_before() ->
     assert repair_opener("Beverly, a nurse, said it was cold.", "").changed is False
 
 
+def test_a_quotation_whose_speaker_another_sentence_named_cannot_stand_alone() -> None:
+    from primenews.synthesize.openers import has_dangling_opener
+
+    before = '"These are two separate faults," said Piet Vandeleur of the institute. '
+    bare = '"Offshore quakes of this size happen here every ten to fifteen years."'
+    assert has_dangling_opener(bare) and repair_opener(bare, before).text is None
+    assert has_dangling_opener("«C’est fini.»")
+    for attributed in ('"We will rebuild," the mayor said.', 'The mayor called it "a disaster".'):
+        assert not has_dangling_opener(attributed)
+
+
 def test_a_pronoun_never_becomes_a_place_or_words_across_a_sentence_end() -> None:
     before = (
         "Police spokesman Dave Gaskin said Duncan Rait slipped near the Tasman Glacier. "

@@ -6,7 +6,8 @@ A report sentence taken out of its report may open with a label or dateline ("BR
 that points back at what came before.
 :func:`repair_opener` drops a leading connective (capitalising what follows) and replaces a
 subject pronoun by the last full name the report used before the sentence; when no name is
-found it says the sentence cannot stand alone, and the writer drops it from that place.
+found it says the sentence cannot stand alone, and the writer drops it from that place. So
+it says of a sentence that is nothing but a quotation, whose speaker another sentence named.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ _CONNECTIVE = re.compile(
     r"remarkably|significantly),\s+",  # a stance adverb: "Unfortunately, …", "Clearly, …"
     re.IGNORECASE,
 )
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”|«[^»]*»|„[^“”]*[“”]')
 _PERSON_PRONOUN = re.compile(r"^(?:he|she)\b\s+", re.IGNORECASE)
 _OTHER_PRONOUN = re.compile(
     r"^(?:they|it|this|that|these|those|his|her|their|its|him|them|such|the latter|the former|"
@@ -89,13 +91,15 @@ class Repair:
 
 
 def has_dangling_opener(text: str) -> bool:
-    """Whether ``text`` opens with a connective or a pronoun that points back."""
+    """Whether ``text`` opens with a connective or a pronoun that points back, or is nothing
+    but a quotation (its speaker named elsewhere)."""
     stripped = text.lstrip("\"'“‘«")
     return bool(
         _CONNECTIVE.match(stripped)
         or _PERSON_PRONOUN.match(stripped)
         or _OTHER_PRONOUN.match(stripped)
         or dangling_pronoun(text)
+        or _bare_quotation(text)
     )
 
 
@@ -129,9 +133,17 @@ def repair_opener(text: str, before: str) -> Repair:
             return Repair(None, True)
         name, offset = found
         return Repair(f"{name} {text[match.end() :]}", True, offset)
-    if _OTHER_PRONOUN.match(text) or dangling_pronoun(text):
+    if _OTHER_PRONOUN.match(text) or dangling_pronoun(text) or _bare_quotation(text):
         return Repair(None, True)
     return Repair(text, changed)
+
+
+def _bare_quotation(text: str) -> bool:
+    """Whether ``text`` is nothing but a quotation: its speaker was named in another sentence
+    ('… ," said Piet Vandeleur. "Offshore quakes of this size happen …"'), so alone it is a
+    claim nobody made."""
+    outside = _QUOTED.sub("", text)
+    return outside != text and not any(ch.isalnum() for ch in outside)
 
 
 def last_named_person(text: str) -> tuple[str, int] | None:
