@@ -305,6 +305,15 @@ def test_a_pronoun_never_becomes_a_place_or_words_across_a_sentence_end() -> Non
     assert fixed.name_at == before.index("Duncan Rait")
 
 
+def test_a_name_after_a_long_title_is_the_whole_name() -> None:
+    from primenews.synthesize.openers import last_named_person
+
+    before = "Digital Affairs Minister Elin Sorvik said she would meet Nimbus executives."
+    assert last_named_person(before) == ("Elin Sorvik", before.index("Elin"))
+    assert last_named_person("New York Mayor Eric Adams spoke.") == ("Eric Adams", 15)
+    assert last_named_person("The Marine Accident Investigation Board said so.") is None
+
+
 def test_the_body_adds_facts_rather_than_restating_the_lead() -> None:
     import numpy as np
 

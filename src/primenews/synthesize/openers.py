@@ -52,8 +52,9 @@ _OTHER_PRONOUN = re.compile(
     r"él|ella|ellos|ellas|er|sie|es|il|elle|ils|elles|lui|lei|zij|hij)\b",
     re.IGNORECASE,
 )
-_NAME = re.compile(
+_NAME = re.compile(  # up to four capitalised words that end a run of them
     r"\b(?:[A-ZÀ-ÖØ-Þ][\w'’-]+\.? ){0,2}[A-ZÀ-ÖØ-Þ][\w'’-]+ [A-ZÀ-ÖØ-Þ][\w'’-]+(?:-[A-Z][\w'’-]+)?"
+    r"\b(?! [A-ZÀ-ÖØ-Þ])"
 )
 # words that make a capitalised phrase an organisation's or a place's name, not a person's
 _ORGANISATION_WORDS = frozenset(
@@ -77,6 +78,7 @@ _NOT_NAME_START = frozenset(
     Spokesman Spokeswoman Spokesperson Officer Captain Commissioner King Queen Pope Prince
     Princess Sheriff Coach Attorney Chairman Chairwoman Leader Deputy Former Ambassador Agent
     Detective Lt. Sgt. Col. Speaker Councillor Councilman Councilwoman Inspector Superintendent
+    New
     """.split()  # noqa: SIM905
 )
 
@@ -156,8 +158,10 @@ def last_named_person(text: str) -> tuple[str, int] | None:
     for match in reversed(list(_NAME.finditer(text))):
         parts = match.group().split()
         skipped = 0
-        for place in range(len(parts) - 1, 0, -1):  # "… Tasman Glacier. The New": a new sentence
-            if _ends_sentence(parts[place - 1 :]):
+        for place in range(len(parts) - 1, 0, -1):
+            # "… Tasman Glacier. The New": a new sentence; "Digital Affairs Minister Elin
+            # Sorvik": the name follows the title
+            if _ends_sentence(parts[place - 1 :]) or parts[place - 1] in _NOT_NAME_START:
                 skipped = sum(len(part) + 1 for part in parts[:place])
                 parts = parts[place:]
                 break
