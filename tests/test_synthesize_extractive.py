@@ -140,7 +140,7 @@ def test_two_to_five_sections_with_distinct_headings(page: StoryPage) -> None:
 
 def test_quotes_have_speakers_and_outlets(page: StoryPage) -> None:
     speakers = {q.speaker for q in page.quotes}
-    assert speakers == {"Vasquez", "Reyner"}
+    assert speakers == {"Elena Vasquez", "Tomas Reyner"}  # the reports name them in full first
     for quote in page.quotes:
         assert quote.text in quote.citation.text
         assert quote.outlet in {"valleyherald.com", "northerncourier.com"}
@@ -312,6 +312,17 @@ def test_a_name_after_a_long_title_is_the_whole_name() -> None:
     assert last_named_person(before) == ("Elin Sorvik", before.index("Elin"))
     assert last_named_person("New York Mayor Eric Adams spoke.") == ("Eric Adams", 15)
     assert last_named_person("The Marine Accident Investigation Board said so.") is None
+
+
+def test_a_speaker_named_by_surname_gets_the_name_the_report_gave_in_full() -> None:
+    before = "About 2,600 are homeless, governor Alma Reyes-Tarn said at a briefing in Dovik. "
+    quote = '"Every hour we find families who spent the night outside," Reyes-Tarn said.'
+    assert find_quote(quote, before) == (
+        "Every hour we find families who spent the night outside",
+        "Alma Reyes-Tarn",
+    )
+    assert find_quote(quote, "The governor flew in. ") is not None
+    assert find_quote(quote, "The governor flew in. ")[1] == "Reyes-Tarn"  # nothing fuller
 
 
 def test_the_body_adds_facts_rather_than_restating_the_lead() -> None:
@@ -865,5 +876,5 @@ def test_key_quotes_name_each_speaker_once_and_add_voices_first() -> None:
     quotes = pick_quotes(ranked.candidates, ranked.scores, by_id, limit=3, said=[carried])
     speakers = [q.speaker for q in quotes]
     assert sum("Vandeleur" in speaker for speaker in speakers) == 1, speakers
-    assert speakers[-1] == "Kestrel"  # the page already quotes her: her quote comes last
+    assert speakers[-1] == "Ada Kestrel"  # the page already quotes her: her quote comes last
     assert len(quotes) == 2

@@ -13,12 +13,14 @@ it says of a sentence that is nothing but a quotation, whose speaker another sen
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from primenews.synthesize.gate_rules import dangling_pronoun
 
 __all__ = [
     "Repair",
+    "full_name",
     "has_dangling_opener",
     "last_named_person",
     "repair_opener",
@@ -155,6 +157,17 @@ def last_named_person(text: str) -> tuple[str, int] | None:
     "He" and "she" stand for people: "the Marine Accident Investigation Board" or "North
     Sound Lines" never replace them.
     """
+    return next(_named_people(text), None)
+
+
+def full_name(surname: str, text: str) -> str | None:
+    """The last person's name in ``text`` that ends in ``surname`` ("Alma Reyes-Tarn" for
+    "Reyes-Tarn"), or None."""
+    return next((name for name, _at in _named_people(text) if name.endswith(" " + surname)), None)
+
+
+def _named_people(text: str) -> Iterator[tuple[str, int]]:
+    """The people's names in ``text`` with their offsets, last first (see last_named_person)."""
     for match in reversed(list(_NAME.finditer(text))):
         parts = match.group().split()
         skipped = 0
@@ -169,8 +182,7 @@ def last_named_person(text: str) -> tuple[str, int] | None:
             skipped += len(parts[0]) + 1
             parts = parts[1:]
         if len(parts) >= 2 and not _ORGANISATION_WORDS.intersection(parts):
-            return " ".join(parts), match.start() + skipped
-    return None
+            yield " ".join(parts), match.start() + skipped
 
 
 def _ends_sentence(parts: list[str]) -> bool:

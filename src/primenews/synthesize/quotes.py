@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from primenews.models import Article, Citation, Quote
-from primenews.synthesize.openers import last_named_person
+from primenews.synthesize.openers import full_name, last_named_person
 from primenews.synthesize.ranking import Candidate, passes_gate
 from primenews.synthesize.textstats import fold, words_of
 
@@ -78,6 +78,8 @@ def _speaker(context: str, patterns: list[re.Pattern[str]], before: str) -> str 
         parts = name.split()
         while parts and parts[0] in _TITLE_WORDS:
             parts = parts[1:]
+        if len(parts) == 1:  # '…," Reyes-Tarn said': the report named her in full before
+            return full_name(parts[0], before) or parts[0]
         if parts:
             return " ".join(parts)
     return None
