@@ -20,7 +20,7 @@ fetch time, so a live store's undated entries cost what dated ones do. Any other
 article (an archive imported long after its news) goes to one more shard, which every search
 also reads, and searches every shard, since it may belong to a story of any time (its cost
 grows with the weeks the store spans). A store fed only undated pages is one unsharded index.
-The state is rebuilt from the store (vectors from the embedding cache, features recomputed)
+The state is rebuilt from the store (vectors and features from their caches in the store)
 by :func:`primenews.cluster.run.load_index`: every story, or only the stories a run's new
 articles can reach (those reported since ``horizon``, and those with undated reports), so that
 a run's start-up, too, follows the news of the last weeks rather than the size of the store.
