@@ -846,6 +846,52 @@ def test_a_subheading_never_comes_from_a_condition() -> None:
     assert "vote" not in heading.casefold() and "passes" not in heading.casefold()
 
 
+def test_a_subheading_never_names_what_a_report_denies() -> None:
+    """ "none is in a serious condition" and "this was not a cyber attack" deny the phrase:
+    a heading drawn from them would tell the reader the opposite of the report."""
+    from primenews.synthesize.sections import keyphrase_heading
+
+    others = ["The ferry ran aground off Tollen Island.", "Crossings were cancelled."]
+    hurt = [
+        "Nine people were taken to hospital with hypothermia; none is in a serious condition.",
+        "Doctors said none of the nine was in a serious condition after the night in the cold.",
+    ]
+    heading = keyphrase_heading(hurt, others, set())
+    assert "condition" not in heading.casefold()
+    outage = [
+        '"This was not a cyber attack," said the bank\'s spokesman Henrik Dahl.',
+        "The bank said it was never a cyber attack, and no customer data was taken.",
+    ]
+    heading = keyphrase_heading(outage, others, set())
+    assert "attack" not in heading.casefold() and "data" not in heading.casefold()
+
+
+def test_a_subheading_does_not_end_on_a_verb_the_story_uses() -> None:
+    """ "Russia sought" (an irregular past), "Economy reopens" (the story says "to reopen"),
+    "Last" (a word that orders, not names)."""
+    from primenews.synthesize.sections import heading_context, keyphrase_heading
+
+    others = ["The committee met behind closed doors.", "Shares fell 2% in early trading."]
+    sought = [
+        "Russia sought contacts with the campaign, the Senate panel found.",
+        "The Senate panel said Russia sought to influence the vote.",
+    ]
+    assert keyphrase_heading(sought, others, set()) == "Senate panel"
+    reopening = [
+        "Shops are preparing as the economy reopens after the lockdown.",
+        "Owners fear the economy reopens too late for the shops on Main Street.",
+        "The governor said the state would reopen shops on Monday.",
+    ]
+    context = heading_context(reopening + others)
+    heading = keyphrase_heading(reopening, others, set(), context)
+    assert not heading.casefold().endswith("reopens")
+    last = [
+        "The last of the passengers came ashore at 2am.",
+        "The ferry passed its last safety inspection in November.",
+    ]
+    assert keyphrase_heading(last, others, set()) == "Last safety inspection"
+
+
 def test_key_quotes_name_each_speaker_once_and_add_voices_first() -> None:
     """ "Seismologist Piet Vandeleur" and "Piet Vandeleur" are one speaker; a quote the page's
     sentences do not already carry comes before one they do."""

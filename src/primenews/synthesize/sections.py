@@ -49,6 +49,9 @@ _LIGHT_VERBS = frozenset(
     hopes expect expects goes seem seems seemed appear appears appeared remain remains remained
     mean means meant include includes included look looks comes lies stands believe believes
     believed think thinks thought happen happens happened may might must shall die dies
+    sought fought caught taught brought told found fled broke spoke chose drove rose grew knew
+    threw wrote stole sold spent stood understood swore tore froze hid shook forgot sang rang
+    drank swam sank stuck going doing getting being having making taking coming
     """.split()  # noqa: SIM905
 )
 # words that cannot head a sub-topic's name: those verbs, adverbs that the stopwords let
@@ -58,7 +61,7 @@ _WEAK_HEADS = _LIGHT_VERBS | frozenset(
     still again already yet ago aground ashore overnight away back home later soon instead
     time times day days week weeks month months year years people person part parts number
     lot lots way ways thing things place places hour hours minute minutes morning evening night
-    afternoon today yesterday tomorrow side sides case cases end start
+    afternoon today yesterday tomorrow side sides case cases end start either less too else
     """.split()  # noqa: SIM905
 )
 # nouns too general and number words: they may open a name ("Five Olympic rings") but not end it
@@ -66,14 +69,14 @@ _GENERAL_HEADS = _WEAK_HEADS | frozenset(
     """
     man men woman women one two three four five six seven eight nine ten eleven twelve dozen
     dozens hundred hundreds thousand thousands million millions first second third fourth fifth
-    sixth seventh eighth ninth tenth
+    sixth seventh eighth ninth tenth last latest next other earlier previous former
     """.split()  # noqa: SIM905
 )
 # prepositions the stopwords let through: a phrase never runs across one
 _BREAK_WORDS = frozenset(
     """
     worth onto across around near toward towards without within behind beyond along despite
-    inside outside except like unlike beside amongst throughout following
+    inside outside except like unlike beside amongst throughout following since
     """.split()  # noqa: SIM905
 )
 # articles and possessives: the words after one start a noun phrase
@@ -89,6 +92,28 @@ _CONDITIONALS = frozenset(
     if unless whether lest si wenn falls ob se als indien
     """.split()  # noqa: SIM905
 )
+# words that deny what follows: "none is in a serious condition" names no sub-topic
+_NEGATIONS = frozenset(
+    """
+    no not none never neither nor nobody nothing kein keine keinen nie nicht ningun ninguna
+    nunca nadie nada jamais aucun aucune personne rien nessun nessuna nessuno mai niente geen
+    niet nooit niemand niets
+    """.split()  # noqa: SIM905
+)
+# words after which a verb comes in its base form: "to reopen", "will support"
+_BEFORE_BASE_VERB = frozenset(
+    """
+    to will would can could should may might must shall did does do didn't doesn't don't won't
+    wouldn't can't cannot couldn't shouldn't
+    """.split()  # noqa: SIM905
+)
+_NOUN_ENDINGS = ("tion", "sion", "ment", "ness", "ity", "ance", "ence", "ship", "ism", "ist")
+# content runs after "if" and after "not" that a heading is never drawn from: "… if the
+# vote passes", "none of the nine was in a serious condition"
+_CONDITION_SCOPE = 1
+_DENIAL_SCOPE = 2
+# what follows "not" in these does not deny a fact: "not to mention", "not only … but"
+_NOT_DENYING = frozenset({"to", "only", "just", "least", "yet"})
 # languages that capitalise every noun: there a subheading ends on a capitalised word
 _NOUN_CAPITALISING = frozenset({"de", "lb"})
 _BREAK = re.compile(r"[,;:.!?()\[\]\"“”«»—–]|\s-\s")
@@ -210,7 +235,10 @@ def keyphrase_heading(
             value *= _shape_factor(phrase, cased=cased, noun_phrase=noun_phrase)
             if context.capitalised_nouns and not phrase.split()[-1][:1].isupper():
                 value *= 0.2  # a lower-case German word is no noun: "gelernt habe"
-            value *= 1.0 if fold(phrase.split()[-1]) in context.nouns else 0.5
+            head = fold(phrase.split()[-1])
+            value *= 1.0 if head in context.nouns else 0.5
+            if head not in context.nouns and _verb_form_of(head, context.verbs):
+                value *= 0.3  # "Economy reopens", "Country supports": the story's verbs
             if key not in scored or value > scored[key][0]:
                 scored[key] = (value, phrase)
     ranked = sorted(scored.items(), key=lambda item: (-item[1][0], -len(item[0]), item[0]))
@@ -229,11 +257,13 @@ class HeadingContext:
     """What the story as a whole says about its words: ``spread``, the share of its reports
     using each term; ``nouns``, the words (folded) it uses as nouns: ending a run of one or
     two content words right after an article or possessive ("the rescue", "a course
-    change")."""
+    change"); ``verbs``, the lower-case words it puts after "to", "will" or another word
+    that a verb's base form follows ("to reopen")."""
 
     spread: Mapping[str, float]
     nouns: frozenset[str]
     capitalised_nouns: bool = False  # the story's language writes every noun capitalised
+    verbs: frozenset[str] = frozenset()  # words it uses as verbs in their base form
 
 
 def heading_context(
@@ -242,20 +272,62 @@ def heading_context(
     """The :class:`HeadingContext` of a story's sentences ``texts``, by report (``owners``,
     one per text; each text its own report when not given), in ``language`` (ISO 639-1)."""
     holders: dict[str, set[int]] = {}
-    nouns: set[str] = set()
+    marked: set[tuple[str, bool]] = set()  # (word, alone after its article)
+    verbs: set[str] = set()
     keys = list(owners) if owners is not None else list(range(len(texts)))
     for text, owner in zip(texts, keys, strict=True):
         for term in terms_of(text):
             holders.setdefault(term, set()).add(owner)
         for chunk in _BREAK.split(text):
-            nouns.update(_nouns_of(WORD.findall(chunk)))
+            words = WORD.findall(chunk)
+            marked.update(_nouns_of(words))
+            verbs.update(
+                fold(word)
+                for before, word in itertools.pairwise(words)
+                if fold(before) in _BEFORE_BASE_VERB and _may_be_verb(word)
+            )
     total = len(set(keys)) or 1
     spread = {term: len(found) / total for term, found in holders.items()}
-    return HeadingContext(spread, frozenset(nouns), (language or "")[:2] in _NOUN_CAPITALISING)
+    capitalised = (language or "")[:2] in _NOUN_CAPITALISING
+    found = frozenset(verbs)
+    # "the economy reopens" marks no noun when the story says "to reopen": a subject and verb
+    nouns = frozenset(w for w, alone in marked if alone or not _verb_form_of(w, found))
+    return HeadingContext(spread, nouns, capitalised, found)
 
 
-def _nouns_of(words: Sequence[str]) -> Iterator[str]:
-    """The words of one chunk that an article or possessive marks as nouns."""
+def _may_be_verb(word: str) -> bool:
+    """Whether ``word``, met after "to" or "will", may be a verb in its base form: lower
+    case, not a function word or article, not shaped like a noun ("to registration") or a
+    plural ("to airlines"; a base form ends in -s only as "discuss" or "focus" do)."""
+    folded = fold(word)
+    plural = folded.endswith("s") and not folded.endswith(("ss", "us"))
+    return (
+        word.islower()
+        and not plural
+        and not is_stopword(word)
+        and folded not in _DETERMINERS
+        and not _denies(word)
+        and not folded.endswith(_NOUN_ENDINGS)
+    )
+
+
+def _verb_form_of(word: str, verbs: frozenset[str]) -> bool:
+    """Whether ``word`` (folded) is a form of a verb the story uses: "reopens", "supported",
+    "reopening" of "to reopen", "will support"."""
+    if word in verbs:
+        return True
+    stems = [word[:-1], word[:-2]] if word.endswith("s") else []
+    if word.endswith("ed"):
+        stems += [word[:-2], word[:-1]]
+    if word.endswith("ing"):
+        stems += [word[:-3], word[:-3] + "e"]
+    return any(stem in verbs for stem in stems if len(stem) > 2)
+
+
+def _nouns_of(words: Sequence[str]) -> Iterator[tuple[str, bool]]:
+    """The words of one chunk that an article or possessive marks as nouns, each with
+    whether it follows the article alone ("the rescue") or after another word ("the
+    course change")."""
     for place, word in enumerate(words):
         if fold(word) not in _DETERMINERS:
             continue
@@ -263,7 +335,9 @@ def _nouns_of(words: Sequence[str]) -> Iterator[str]:
         run = list(itertools.takewhile(lambda w: not is_stopword(w), following))
         head = fold(run[-1]) if run else ""
         if run and len(run) <= 2 and not head.endswith(("ed", "ly")) and head not in _LIGHT_VERBS:
-            yield head  # not "came" of "the call came"
+            # alone, or after a possessive ("the Senate's return"): a noun for sure
+            alone = len(run) == 1 or run[-2].endswith(("'s", "’s"))
+            yield head, alone  # not "came" of "the call came"
 
 
 def _shape_factor(phrase: str, *, cased: bool, noun_phrase: bool) -> float:
@@ -343,8 +417,9 @@ def _phrases(text: str) -> list[tuple[str, bool]]:
     for chunk in _BREAK.split(text):
         run: list[str] = []
         before = ""
-        hypothetical = False  # the function words before the run hold "if", "unless", …
-        for word in [*WORD.findall(chunk), ""]:
+        skip = 0  # runs still inside a condition or a denial (see _SCOPE)
+        words = [*WORD.findall(chunk), ""]
+        for place, word in enumerate(words):
             folded = fold(word)
             if (
                 word
@@ -352,18 +427,34 @@ def _phrases(text: str) -> list[tuple[str, bool]]:
                 and len(folded) >= 2
                 and folded not in _BREAK_WORDS
                 and folded not in _DETERMINERS  # "einen", "une": not stopwords, still articles
+                and not _denies(word)
             ):
                 run.append(word)
                 continue
-            if run and not hypothetical:  # "… restart if the vote passes": not a sub-topic
+            if run and not skip:
                 determined = fold(before) in _DETERMINERS
                 phrases.extend((p, determined and end) for p, end in _stretches(run))
             if run:
-                hypothetical = False
-            hypothetical = hypothetical or folded in _CONDITIONALS
+                skip = max(0, skip - 1)
+            skip = max(skip, _scope(word, fold(words[place + 1]) if word else ""))
             run = []
             before = word
     return phrases
+
+
+def _scope(word: str, following: str) -> int:
+    """How many content runs after ``word`` (then the folded word ``following``) are a
+    condition or a denial (0 when the word opens neither)."""
+    if fold(word) in _CONDITIONALS:
+        return _CONDITION_SCOPE
+    if _denies(word):
+        return 0 if following in _NOT_DENYING else _DENIAL_SCOPE
+    return 0
+
+
+def _denies(word: str) -> bool:
+    """A negation: "not", "none", "kein", "isn't", …"""
+    return fold(word) in _NEGATIONS or word.casefold().endswith(("n't", "n’t"))
 
 
 def _stretches(run: list[str]) -> list[tuple[str, bool]]:
