@@ -14,7 +14,7 @@ $(BIN)/python:
 # CPU build), so nothing that depends on it pulls a CUDA build
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet "torch==2.13.0"
-	$(BIN)/python -m pip install --quiet -e ".[dev,ml]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,ml,onnx]"
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/copies.py
+	$(BIN)/python bench/embedding.py
 	$(BIN)/python bench/clustering.py
 	$(BIN)/python bench/cluster_startup.py
 	$(BIN)/python bench/synthesis.py --grounding

