@@ -393,6 +393,12 @@ def test_headline_cleaning_and_compression() -> None:
     assert clean_title("WATCH: Dam opens above the valley town | Valley Herald") == (
         "Dam opens above the valley town"
     )
+    fused = (  # a site's share line carried into the title, repeating it
+        "Envoy warned about the mayor's adviser   Read Valley Herald: Envoy Warned About "
+        "Adviser | ValleyHerald.com"
+    )
+    assert clean_title(fused) == "Envoy warned about the mayor's adviser"
+    assert clean_title("Read the room: why the vote failed") == "Read the room: why the vote failed"
     long = (
         "Engineers open the spillway of the Quell dam above Marrowdale, as record rain forces "
         "1,200 residents out of their homes overnight"

@@ -235,6 +235,15 @@ def test_a_concrete_heading_passes(heading: str) -> None:
     assert codes(text) == set()
 
 
+def test_a_share_line_fused_into_a_headline_is_boilerplate() -> None:
+    """A scraped title that carried the site's "Read <outlet>:" link ("… Ukraine Read
+    Newsmax: Diplomat") is rejected; a headline that only says "read" is not."""
+    text = "# Diplomat warned about envoy Read Harbour Gazette: Diplomat\n\nCrews came. [1]\n"
+    assert "boilerplate" in codes(text)
+    text = "# Tarsis mayor read the council's letter aloud\n\nCrews arrived on Monday. [1]\n"
+    assert codes(text) == set()
+
+
 def test_a_long_headline_is_rejected() -> None:
     headline = (
         "Tarsis council votes to close the old river bridge for good after engineers find cracks"

@@ -84,6 +84,10 @@ _MORE_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "share",  # a "Read <outlet>:" or "Read more:" link fused into a line: case kept
+        re.compile(r"(?:^|\s)Read (?:[Mm]ore|[A-Z][\w.]*(?: [A-Z][\w.]*){0,2}) ?: "),
+    ),
+    (
         "newsletter",
         re.compile(
             r"\b(suscribete|iscriviti|abonneer|abonnieren|abonnez-vous|inscrivez-vous)\b"

@@ -1,11 +1,12 @@
 """A neutral headline of at most 90 characters, chosen from the reports' titles.
 
-Titles are cleaned of outlet suffixes ("… - Reuters", "… | CNN") and of labels ("BREAKING:",
-"WATCH:"). The headline is the title that agrees most with the others and with the page's
-summary (an outlet's slanted or teasing title agrees least), with questions, exclamations and
-all-quote titles marked down. A title over the limit is cut to its longest clause that fits
-(at a colon, dash, semicolon or comma), never mid-clause. With no usable title the headline is
-the summary sentence, compressed the same way.
+Titles are cleaned of outlet suffixes ("… - Reuters", "… | CNN"), of labels ("BREAKING:",
+"WATCH:") and of a share line fused onto them ("… Read Newsmax: <the title again>"). The
+headline is the title that agrees most with the others and with the page's summary (an
+outlet's slanted or teasing title agrees least), with questions, exclamations and all-quote
+titles marked down. A title over the limit is cut to its longest clause that fits (at a colon,
+dash, semicolon or comma), never mid-clause. With no usable title the headline is the summary
+sentence, compressed the same way.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ _EXPLAINER = re.compile(
     r"|(?i:opinion|analysis|explainer|comment|editorial|q&a|análisis|analyse|kommentar)\b"
 )
 _SUFFIX = re.compile(r"\s+[|\-–—]\s+[^|\-–—]{2,40}$")
+# a share line fused onto a title: "… Ukraine   Read Newsmax: Diplomat: Bolton … | Newsmax.com"
+_READ_ON = re.compile(r"\s+Read\s+(?:[Mm]ore|[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2})\s?:\s.*$")
 _CLAUSE = re.compile(r"\s*(?::|;|\s[-–—]\s|,(?=\s))\s*")
 _JOINERS = frozenset(
     """
@@ -45,6 +48,9 @@ def clean_title(title: str) -> str:
     """``title`` without an outlet suffix, a label or surrounding white space."""
     cleaned = " ".join(title.split())
     cleaned = _LABEL.sub("", cleaned)
+    read_on = _READ_ON.search(cleaned)
+    if read_on and read_on.start() >= 20:
+        cleaned = cleaned[: read_on.start()]
     suffix = _SUFFIX.search(cleaned)
     if suffix and len(terms_of(suffix.group())) <= 3 and suffix.start() >= 20:
         cleaned = cleaned[: suffix.start()]
