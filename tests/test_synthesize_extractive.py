@@ -205,6 +205,9 @@ def test_datelines_and_labels_are_dropped_from_page_sentences() -> None:
     assert strip_dateline("BREAKING: Engineers opened the spillway on Tuesday.") == (
         "Engineers opened the spillway on Tuesday."
     )
+    assert strip_dateline("Marrowdale (CNN)Engineers opened the spillway on Tuesday.") == (
+        "Engineers opened the spillway on Tuesday."
+    )
     assert strip_dateline("(CNN)Engineers opened the spillway on Tuesday.") == (
         "Engineers opened the spillway on Tuesday."
     )
@@ -269,6 +272,13 @@ def test_unresolvable_dangling_opener_is_dropped() -> None:
 
 def test_repair_opener_drops_connectives_and_unresolvable_pronouns() -> None:
     assert repair_opener("However, the river fell.", "").text == "The river fell."
+    before = (  # "COVID-19 Thursday" and "Walter Reed" are no one's name; the minister is
+        "Minister Ilse Varga returned to work on Monday. She spent three days at Walter Reed "
+        "Medical Center after she tested positive for COVID-19 Thursday. "
+    )
+    assert repair_opener("She was given two drugs.", before).text == (
+        "Ilse Varga was given two drugs."
+    )
     assert repair_opener("He said it was over.", "The weather was calm.").text is None
     assert repair_opener("They left early.", "Mayor Ann Lee spoke.").text is None
     fixed = repair_opener("She said it was over.", "Mayor Ann Lee spoke at noon.")

@@ -27,8 +27,11 @@ __all__ = [
     "strip_dateline",
 ]
 
+_AGENCY = r"\((?:CNN|AP|AFP|Reuters|dpa|EFE|ANSA|Bloomberg)\)"
 _DATELINE = re.compile(
-    r"^(?:\((?:CNN|AP|AFP|Reuters|dpa|EFE|ANSA|Bloomberg)\)\s*[—–-]?\s*"
+    rf"^(?:{_AGENCY}\s*[—–-]?\s*"
+    # "Washington (CNN)Secretary …": a place and an agency, the dash (and space) optional
+    rf"|[A-ZÀ-Þ][\w.'’ -]{{1,40}}?(?:,\s*[\w. ]{{2,25}})?\s*{_AGENCY}\s*(?:[—–:-]+\s*)?"
     r"|(?i:breaking|update|updated|summary|exclusive|watch|live|eilmeldung|última hora)\s*:\s*"
     r"|[A-ZÀ-Þ][\w.'’ -]{1,40}?(?:,\s*[\w. ]{2,25})?\s*\([\w. -]{2,20}\)\s*(?:[—–:-]+)\s*"
     r"|[A-ZÀ-Þ][A-ZÀ-Þ .,'’-]{2,40}\s*(?:[—–:]|--|-(?=\s))\s*)"
@@ -82,6 +85,15 @@ _NOT_NAME_START = frozenset(
     Detective Lt. Sgt. Col. Speaker Councillor Councilman Councilwoman Inspector Superintendent
     New
     """.split()  # noqa: SIM905
+)
+
+
+# days and months: a capitalised run holding one is a date, never a person's name
+_TIME_WORDS = frozenset(
+    """
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March July
+    September October November December Jan Feb Jul Sep Sept Oct Nov Dec
+    """.split()  # noqa: SIM905  (not April, May, June or August: first names and surnames)
 )
 
 
@@ -181,8 +193,15 @@ def _named_people(text: str) -> Iterator[tuple[str, int]]:
         while parts and (parts[0] in _NOT_NAME_START or _ends_sentence(parts)):
             skipped += len(parts[0]) + 1
             parts = parts[1:]
-        if len(parts) >= 2 and not _ORGANISATION_WORDS.intersection(parts):
+        if len(parts) >= 2 and not _ORGANISATION_WORDS.intersection(parts) and _personal(parts):
             yield " ".join(parts), match.start() + skipped
+
+
+def _personal(parts: list[str]) -> bool:
+    """Whether the words may name a person: no digits, no day or month ("COVID-19 Thursday")."""
+    return not any(
+        any(ch.isdigit() for ch in part) or part.rstrip(".") in _TIME_WORDS for part in parts
+    )
 
 
 def _ends_sentence(parts: list[str]) -> bool:
