@@ -170,3 +170,18 @@ def test_empty_evidence_supports_nothing() -> None:
 def test_a_sentence_of_function_words_needs_them_all_in_the_evidence() -> None:
     assert check_support("It was there.", ["it was there"]).supported
     assert not check_support("It was not.", ["it was there"]).supported
+
+
+def test_sentences_skip_invisible_characters_bullets_and_abbreviated_departments() -> None:
+    """A zero-width space before a title, "State Dept." inside it and a list bullet are not
+    part of any sentence (and not sentence ends); offsets still point into the text."""
+    text = (
+        "\u200bVelmora puts a critic on its wanted list; State Dept. revokes his visa. "
+        "• Harbour officials said the visa was revoked on Friday.\u200b"
+    )
+    spans = split_sentences(text)
+    assert [span.text for span in spans] == [
+        "Velmora puts a critic on its wanted list; State Dept. revokes his visa.",
+        "Harbour officials said the visa was revoked on Friday.",
+    ]
+    assert all(text[span.start : span.end] == span.text for span in spans)

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 __all__ = ["Span", "split_sentences"]
 
 # lower-cased, without the final full stop
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff")  # zero-width characters
+_BULLET = re.compile(r"[•·▪●◦‣∙]\s+")  # a list item's bullet before its text
 _ABBREVIATIONS = frozenset(
     [
         "mr",
@@ -65,6 +67,10 @@ _ABBREVIATIONS = frozenset(
         "ltd",
         "corp",
         "co",
+        "dept",
+        "govt",
+        "assn",
+        "univ",
         "bros",
         "plc",
         "llc",
@@ -126,7 +132,8 @@ _END = re.compile(
     (?P<stop>[.!?…。！？]+)          # the end mark(s)
     (?P<close>['"’”»)\]]*)           # closing quotes / brackets that belong to this sentence
     (?P<space>\s+)                   # white space before the next sentence
-    (?=[\"'“‘«(\[¿¡]?[0-9A-ZÀ-ÖØ-ÞĀ-ſΆ-ΫА-ЯЁ])  # next: capital or digit, maybe after a quote
+    (?=(?:[•·▪●◦‣∙]\s+)?[\"'“‘«(\[¿¡]?[0-9A-ZÀ-ÖØ-ÞĀ-ſΆ-ΫА-ЯЁ])  # next: capital or digit,
+                                     # maybe after a quote or a list bullet
     """,
     re.VERBOSE,
 )
@@ -194,9 +201,14 @@ def _is_abbreviation(text: str, sentence_start: int, stop: int) -> bool:
 
 
 def _trimmed(text: str, start: int, end: int) -> Span | None:
-    while start < end and text[start].isspace():
+    """The span without the white space, zero-width characters and list bullet around it
+    (offsets move, the text is never rewritten)."""
+    while start < end and (text[start].isspace() or text[start] in _INVISIBLE):
         start += 1
-    while end > start and text[end - 1].isspace():
+    bullet = _BULLET.match(text, start, end)
+    if bullet:
+        start = bullet.end()
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _INVISIBLE):
         end -= 1
     if start >= end:
         return None
