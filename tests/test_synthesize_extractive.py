@@ -242,6 +242,20 @@ def _one_report(text: str, title: str) -> Report:
     return Report(_article(1, text, title, "valleyherald.com", "en", 9))
 
 
+def test_the_title_repeated_atop_the_text_is_no_page_sentence() -> None:
+    """Some feeds and archives put the headline at the head of the text ("Will the Dam Hold
+    Through the Winter?. Engineers …"): a headline, not a sentence of the page."""
+    title = "Will the Quell Dam Hold Through the Winter Storms?"
+    text = (
+        f"{title}. Engineers opened the spillway of the Quell dam above Marrowdale on Tuesday. "
+        "The reservoir reached a record level after three weeks of heavy rain in the valley. "
+        "About 1,200 residents downstream were told to leave their homes by the evening."
+    )
+    page = ExtractiveSynthesizer().write(1, [_one_report(text, title)])
+    written = [page.summary.text, *(x.text for sec in page.sections for x in sec.sentences)]
+    assert written and not any("Winter" in sentence for sentence in written)
+
+
 def test_dangling_pronoun_opening_the_page_is_repaired_with_its_name() -> None:
     text = (
         "Governor Tomas Reyner toured the flooded valley on Tuesday morning. "

@@ -94,12 +94,13 @@ def collect_candidates(
     candidates: list[Candidate] = []
     for report in reports:
         article = report.article
+        title = _bare(article.title or "")
         for position, span in enumerate(_line_spans(article.text)):
             count = len(words_of(span.text))
             if not min_words <= count <= max_words:
                 continue
-            if strict and not _looks_like_prose(span.text):
-                continue
+            if strict and (not _looks_like_prose(span.text) or _bare(span.text) == title):
+                continue  # the title repeated atop the text is a headline, not a sentence
             candidates.append(
                 Candidate(
                     article_id=article.id,
@@ -112,6 +113,12 @@ def collect_candidates(
                 )
             )
     return candidates
+
+
+def _bare(text: str) -> str:
+    """``text`` case-folded without white space runs and end punctuation, for comparing a
+    sentence with a title ("Are the tweets strategic?." and "Are the tweets strategic?")."""
+    return " ".join(text.split()).rstrip(" .?!…").casefold()
 
 
 def _line_spans(text: str) -> list[Span]:
