@@ -398,6 +398,18 @@ def test_find_quote_recognises_the_usual_attributions() -> None:
         "Ana Ruiz",
     )
     assert find_quote("“The bridge will hold,” said Ana Ruiz.", "") is None  # too short
+    # a fragment woven into the reporter's sentence is no key quote
+    woven = 'Ana Ruiz said the cracks "seemed to be growing wider every single week."'
+    assert find_quote(woven, "") is None
+    # "she" is the subject of the sentence before, not the last name in it
+    before = (
+        "Mayor Ilse Varga told the council on Sunday that the bridge would reopen, doing her "
+        "best Tomas Brecht impression by promising it twice. "
+    )
+    assert find_quote('"We are going to open the bridge this week," she said.', before) == (
+        "We are going to open the bridge this week",
+        "Ilse Varga",
+    )
     # "he" is a person: not the organisation or place named after the speaker
     before = (
         "North Sound Lines chief executive Per Ekholm said the company would cooperate fully "

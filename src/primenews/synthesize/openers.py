@@ -20,6 +20,7 @@ from primenews.synthesize.gate_rules import dangling_pronoun
 
 __all__ = [
     "Repair",
+    "first_named_person",
     "full_name",
     "has_dangling_opener",
     "last_named_person",
@@ -170,6 +171,12 @@ def last_named_person(text: str) -> tuple[str, int] | None:
     Sound Lines" never replace them.
     """
     return next(_named_people(text), None)
+
+
+def first_named_person(text: str) -> tuple[str, int] | None:
+    """The first person's name in ``text`` (as :func:`last_named_person` finds names): in
+    one sentence, its subject more often than not."""
+    return next(reversed(list(_named_people(text))), None)
 
 
 def full_name(surname: str, text: str) -> str | None:

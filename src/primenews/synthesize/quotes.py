@@ -3,9 +3,11 @@
 A quote is text between quotation marks (“…”, "…", «…», „…“) of at least five words, in a
 sentence that says who spoke: “…,” said X / “…,” X said / X said: “…” / “…,” according to X
 (and "dijo X", "según X", "sagte X", "a déclaré X"). A subject pronoun ("he said") is resolved
-to the last full name in the two sentences before it; a quote whose speaker cannot be named is
-left out, since an unattributed quote is not a key quote. Quotes are ranked by the salience of
-their sentence, one per speaker (a name and its longer form, "Piet Vandeleur" and "Seismologist
+to the first person named in the sentence before it (its subject, as a rule), else to the last
+full name in the two sentences before it; a quote whose speaker cannot be named is left out,
+since an unattributed quote is not a key quote, and so is a quote that starts mid-sentence
+(lower case: a fragment woven into the reporter's sentence). Quotes are ranked by the salience
+of their sentence, one per speaker (a name and its longer form, "Piet Vandeleur" and "Seismologist
 Piet Vandeleur", are one speaker), near-duplicates (the same words in two outlets) kept once;
 quotes the page's own sentences do not carry come before those they do.
 """
@@ -19,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from primenews.models import Article, Citation, Quote
-from primenews.synthesize.openers import full_name, last_named_person
+from primenews.synthesize.openers import first_named_person, full_name, last_named_person
 from primenews.synthesize.ranking import Candidate, passes_gate
 from primenews.synthesize.textstats import fold, words_of
 
@@ -56,7 +58,7 @@ def find_quote(sentence: str, before: str) -> tuple[str, str] | None:
     for match in _QUOTED.finditer(sentence):
         inner = next(group for group in match.groups() if group is not None)
         inner = inner.strip().rstrip(",")
-        if len(words_of(inner)) < MIN_QUOTE_WORDS:
+        if len(words_of(inner)) < MIN_QUOTE_WORDS or _partial(inner):
             continue
         speaker = _speaker(sentence[match.end() :], _AFTER, before)
         if speaker is None:
@@ -66,6 +68,13 @@ def find_quote(sentence: str, before: str) -> tuple[str, str] | None:
     return None
 
 
+def _partial(inner: str) -> bool:
+    """Whether the quoted words start mid-sentence ('said the talks "seemed to be going
+    well"'): a fragment woven into the reporter's sentence, not a key quote."""
+    first = next((ch for ch in inner if ch.isalnum()), "")
+    return first.islower()
+
+
 def _speaker(context: str, patterns: list[re.Pattern[str]], before: str) -> str | None:
     for pattern in patterns:
         match = pattern.search(context)
@@ -73,7 +82,11 @@ def _speaker(context: str, patterns: list[re.Pattern[str]], before: str) -> str 
             continue
         name = match.group(1)
         if fold(name) in {"he", "she", "el", "ella", "er", "sie", "il", "elle"}:
-            found = last_named_person(_last_sentences(before))
+            # the subject of the sentence before, else the last person of the two before:
+            # 'Pelosi told … doing her best Joe Namath imitation. "…," she told ABC.'
+            found = first_named_person(_last_sentences(before, 1)) or last_named_person(
+                _last_sentences(before)
+            )
             return found[0] if found else None
         parts = name.split()
         while parts and parts[0] in _TITLE_WORDS:
