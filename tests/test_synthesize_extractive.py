@@ -254,6 +254,10 @@ def test_the_title_repeated_atop_the_text_is_no_page_sentence() -> None:
     page = ExtractiveSynthesizer().write(1, [_one_report(text, title)])
     written = [page.summary.text, *(x.text for sec in page.sections for x in sec.sentences)]
     assert written and not any("Winter" in sentence for sentence in written)
+    two = "The Quell Dam Looked Safe for Decades. Now Engineers Are Not So Sure"  # in pieces
+    page = ExtractiveSynthesizer().write(1, [_one_report(f"{two}. {text}", two)])
+    written = [page.summary.text, *(x.text for sec in page.sections for x in sec.sentences)]
+    assert not any("Decades" in sentence or "Sure" in sentence for sentence in written)
 
 
 def test_dangling_pronoun_opening_the_page_is_repaired_with_its_name() -> None:
@@ -401,6 +405,8 @@ def test_find_quote_recognises_the_usual_attributions() -> None:
     # a fragment woven into the reporter's sentence is no key quote
     woven = 'Ana Ruiz said the cracks "seemed to be growing wider every single week."'
     assert find_quote(woven, "") is None
+    lawyer = '"We deny that the club broke any of the league rules," said Varga\'s lawyer.'
+    assert find_quote(lawyer, "") is None  # the lawyer speaks, unnamed: not Varga
     # "she" is the subject of the sentence before, not the last name in it
     before = (
         "Mayor Ilse Varga told the council on Sunday that the bridge would reopen, doing her "

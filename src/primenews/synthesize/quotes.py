@@ -91,6 +91,8 @@ def _speaker(context: str, patterns: list[re.Pattern[str]], before: str) -> str 
         parts = name.split()
         while parts and parts[0] in _TITLE_WORDS:
             parts = parts[1:]
+        if parts and parts[-1].endswith(("'s", "’s")):
+            return None  # "…," Biancardi's lawyer said: someone the report does not name
         if len(parts) == 1:  # '…," Reyes-Tarn said': the report named her in full before
             return full_name(parts[0], before) or parts[0]
         if parts:

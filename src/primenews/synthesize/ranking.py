@@ -99,7 +99,7 @@ def collect_candidates(
             count = len(words_of(span.text))
             if not min_words <= count <= max_words:
                 continue
-            if strict and (not _looks_like_prose(span.text) or _bare(span.text) == title):
+            if strict and (not _looks_like_prose(span.text) or _of_title(span.text, title)):
                 continue  # the title repeated atop the text is a headline, not a sentence
             candidates.append(
                 Candidate(
@@ -113,6 +113,13 @@ def collect_candidates(
                 )
             )
     return candidates
+
+
+def _of_title(text: str, title: str) -> bool:
+    """Whether the sentence ``text`` is the bare ``title`` or one of its sentences ("China
+    Once Looked Tough on Trade." of "China Once Looked Tough on Trade. Now …")."""
+    bare = _bare(text)
+    return bool(title) and len(bare.split()) >= 3 and bare in title
 
 
 def _bare(text: str) -> str:
