@@ -254,6 +254,14 @@ def test_the_title_repeated_atop_the_text_is_no_page_sentence() -> None:
     page = ExtractiveSynthesizer().write(1, [_one_report(text, title)])
     written = [page.summary.text, *(x.text for sec in page.sections for x in sec.sentences)]
     assert written and not any("Winter" in sentence for sentence in written)
+    glued = "Engineers Open Quell Dam Spillway"  # a title-case title glued to the sentence
+    page = ExtractiveSynthesizer().write(
+        1, [_one_report(f"{glued} {text[len(title) + 2 :]}", glued)]
+    )
+    assert page.summary.text.startswith("Engineers opened the spillway")
+    kept = "Engineers opened the spillway"  # a sentence-case title may open the sentence
+    page = ExtractiveSynthesizer().write(1, [_one_report(text[len(title) + 2 :], kept)])
+    assert page.summary.text.startswith("Engineers opened the spillway")
     two = "The Quell Dam Looked Safe for Decades. Now Engineers Are Not So Sure"  # in pieces
     page = ExtractiveSynthesizer().write(1, [_one_report(f"{two}. {text}", two)])
     written = [page.summary.text, *(x.text for sec in page.sections for x in sec.sentences)]

@@ -95,7 +95,8 @@ def collect_candidates(
     for report in reports:
         article = report.article
         title = _bare(article.title or "")
-        for position, span in enumerate(_line_spans(article.text)):
+        for position, found in enumerate(_line_spans(article.text)):
+            span = _after_title(found, article.title or "") if position == 0 else found
             count = len(words_of(span.text))
             if not min_words <= count <= max_words:
                 continue
@@ -113,6 +114,27 @@ def collect_candidates(
                 )
             )
     return candidates
+
+
+def _after_title(span: Span, title: str) -> Span:
+    """``span`` less a title-case title glued to its start with no stop between them ("Lohan
+    Checks Into Betty Ford Rehab Lindsay Lohan checked into …"): offsets move, the text is not
+    rewritten. A sentence-case title may simply open the sentence, so it stays."""
+    title = title.strip()
+    if not _title_case(title) or not span.text.startswith(title):
+        return span
+    rest = span.text[len(title) :]
+    skip = len(rest) - len(rest.lstrip(" \t\u00a0.:;–—-"))
+    if skip == 0 or not rest[skip:][:1].isupper() or len(rest.split()) < 6:
+        return span  # the title runs on into the sentence: keep it whole
+    start = span.start + len(title) + skip
+    return Span(start, span.end, span.text[len(title) + skip :])
+
+
+def _title_case(title: str) -> bool:
+    """Most of the title's words of four letters or more are capitalised."""
+    long = [word for word in words_of(title) if len(word) >= 4 and word[:1].isalpha()]
+    return len(long) >= 3 and sum(word[0].isupper() for word in long) > 0.6 * len(long)
 
 
 def _of_title(text: str, title: str) -> bool:
