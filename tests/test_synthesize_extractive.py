@@ -262,6 +262,9 @@ def test_the_title_repeated_atop_the_text_is_no_page_sentence() -> None:
     kept = "Engineers opened the spillway"  # a sentence-case title may open the sentence
     page = ExtractiveSynthesizer().write(1, [_one_report(text[len(title) + 2 :], kept)])
     assert page.summary.text.startswith("Engineers opened the spillway")
+    wire = "Engineers opened the spillway of the Quell dam above Marrowdale on Tuesday"
+    page = ExtractiveSynthesizer().write(1, [_one_report(text[len(title) + 2 :], wire)])
+    assert page.summary.text == wire + "."  # a sentence-case title that is the lead stays
     two = "The Quell Dam Looked Safe for Decades. Now Engineers Are Not So Sure"  # in pieces
     page = ExtractiveSynthesizer().write(1, [_one_report(f"{two}. {text}", two)])
     written = [page.summary.text, *(x.text for sec in page.sections for x in sec.sentences)]

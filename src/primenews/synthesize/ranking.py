@@ -94,13 +94,13 @@ def collect_candidates(
     candidates: list[Candidate] = []
     for report in reports:
         article = report.article
-        title = _bare(article.title or "")
+        title = article.title or ""
         for position, found in enumerate(_line_spans(article.text)):
-            span = _after_title(found, article.title or "") if position == 0 else found
+            span = _after_title(found, title) if position == 0 else found
             count = len(words_of(span.text))
             if not min_words <= count <= max_words:
                 continue
-            if strict and (not _looks_like_prose(span.text) or _of_title(span.text, title)):
+            if strict and (not _looks_like_prose(span.text) or _repeats_title(span.text, title)):
                 continue  # the title repeated atop the text is a headline, not a sentence
             candidates.append(
                 Candidate(
@@ -137,11 +137,16 @@ def _title_case(title: str) -> bool:
     return len(long) >= 3 and sum(word[0].isupper() for word in long) > 0.6 * len(long)
 
 
-def _of_title(text: str, title: str) -> bool:
-    """Whether the sentence ``text`` is the bare ``title`` or one of its sentences ("China
-    Once Looked Tough on Trade." of "China Once Looked Tough on Trade. Now …")."""
-    bare = _bare(text)
-    return bool(title) and len(bare.split()) >= 3 and bare in title
+def _repeats_title(text: str, title: str) -> bool:
+    """Whether the sentence ``text`` is the headline ``title`` (or one of its sentences:
+    "China Once Looked Tough on Trade." of "China Once Looked Tough on Trade. Now …") written
+    as a headline: in title case, or a question or exclamation given a full stop ("Are the
+    tweets strategic?."). A sentence-case title that is also the lead's first sentence, as
+    wire copy has it, is a sentence and stays."""
+    bare, whole = _bare(text), _bare(title)
+    if not whole or len(bare.split()) < 3 or bare not in whole:
+        return False
+    return _title_case(title) or text.rstrip().endswith(("?.", "!.", "?”.", '?".'))
 
 
 def _bare(text: str) -> str:
