@@ -301,6 +301,12 @@ def test_unresolvable_dangling_opener_is_dropped() -> None:
 
 def test_repair_opener_drops_connectives_and_unresolvable_pronouns() -> None:
     assert repair_opener("However, the river fell.", "").text == "The river fell."
+    assert repair_opener("So, the river fell.", "").text == "The river fell."
+    # a German adverb puts the verb after it: without it the sentence would open on the verb
+    german = "So funktionieren die Systeme der Flughäfen nicht mehr."
+    assert repair_opener(german, "").text == german
+    also = "Außerdem kam es zu Ausfällen."
+    assert repair_opener(also, "").text == also
     before = (  # "COVID-19 Thursday" and "Walter Reed" are no one's name; the minister is
         "Minister Ilse Varga returned to work on Monday. She spent three days at Walter Reed "
         "Medical Center after she tested positive for COVID-19 Thursday. "

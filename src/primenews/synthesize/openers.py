@@ -39,10 +39,14 @@ _DATELINE = re.compile(
 )
 
 _CONNECTIVE = re.compile(
-    r"^(?:but|and|also|however|meanwhile|still|yet|moreover|furthermore|instead|then|later|"
-    r"nonetheless|nevertheless|even so|in addition|additionally|besides|so|thus|therefore|"
+    r"^(?:but|and|however|meanwhile|still|yet|moreover|furthermore|instead|then|later|"
+    r"nonetheless|nevertheless|even so|in addition|additionally|besides|thus|therefore|"
     r"as a result|in turn|separately|otherwise|in fact|indeed|pero|sin embargo|además|aber|"
-    r"doch|jedoch|außerdem|mais|cependant|però|tuttavia|maar)\b,?\s+"
+    r"mais|cependant|però|tuttavia|maar)\b,?\s+"
+    # German adverbs (and English words spelt alike) put the verb right after them ("So
+    # funktionieren …", "Außerdem kam es …"): dropping one would leave the verb first, so
+    # they go only with the comma English writes after them ("So, the vote …")
+    r"|^(?:so|also|doch|jedoch|außerdem|dann),\s+"
     r"|^(?:un)?fortunately,\s+|^(?:sadly|clearly|obviously|surely|certainly|frankly|honestly|"
     r"ironically|interestingly|importantly|notably|curiously|predictably|inevitably|"
     r"understandably|admittedly|hopefully|naturally|basically|essentially|ultimately|similarly|"
