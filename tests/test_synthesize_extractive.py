@@ -208,6 +208,8 @@ def test_datelines_and_labels_are_dropped_from_page_sentences() -> None:
     assert strip_dateline("Marrowdale (CNN)Engineers opened the spillway on Tuesday.") == (
         "Engineers opened the spillway on Tuesday."
     )
+    dated = "Marrowdale, Kelmar – April 2, 2025: Engineers opened the spillway on Tuesday."
+    assert strip_dateline(dated) == "Engineers opened the spillway on Tuesday."
     assert strip_dateline("(CNN)Engineers opened the spillway on Tuesday.") == (
         "Engineers opened the spillway on Tuesday."
     )
@@ -240,6 +242,26 @@ def test_a_dangling_sentence_only_follows_its_own_predecessor(page: StoryPage) -
 
 def _one_report(text: str, title: str) -> Report:
     return Report(_article(1, text, title, "valleyherald.com", "en", 9))
+
+
+def test_a_question_in_the_reporters_voice_is_no_page_sentence_nor_headline() -> None:
+    """ "Is the dam safe?" states nothing: a teaser or a crosshead. A quoted question is
+    someone's words and may stay; a question title heads the page only when all titles ask."""
+    text = (
+        "Is the Quell dam safe for another winter? "
+        "Engineers opened the spillway of the Quell dam above Marrowdale on Tuesday. "
+        "The reservoir reached a record level after three weeks of heavy rain in the valley. "
+        "What happens if the dam fails? "
+        "About 1,200 residents downstream were told to leave their homes by the evening."
+    )
+    asking = _one_report(text, "Is the Quell dam safe?")
+    telling = Report(
+        _article(2, text.replace("?", "."), "Quell dam opens spillway", "b.com", "en", 9)
+    )
+    page = ExtractiveSynthesizer().write(1, [asking, telling])
+    written = [page.summary.text, *(x.text for sec in page.sections for x in sec.sentences)]
+    assert written and not any(sentence.endswith("?") for sentence in written)
+    assert page.headline == "Quell dam opens spillway"
 
 
 def test_the_title_repeated_atop_the_text_is_no_page_sentence() -> None:
@@ -897,6 +919,17 @@ def test_german_subheadings_end_on_a_noun_and_never_on_an_article() -> None:
     ]
     german = heading_context(fall + others, None, "de")
     assert keyphrase_heading(fall, others, set(), german) == "Dramatischen Rückgang"
+
+
+def test_a_subheading_never_ends_on_a_preposition_of_another_language() -> None:
+    from primenews.synthesize.sections import keyphrase_heading
+
+    texts = [
+        "Des scènes de panique parmi les habitants de Marrakech cette nuit.",
+        "La panique parmi les touristes a duré toute la nuit dans la vieille ville.",
+    ]
+    others = ["Le séisme a frappé la province vendredi.", "Les secours sont arrivés samedi."]
+    assert "parmi" not in keyphrase_heading(texts, others, set()).casefold()
 
 
 def test_a_subheading_never_comes_from_a_condition() -> None:

@@ -3,10 +3,11 @@
 Titles are cleaned of outlet suffixes ("… - Reuters", "… | CNN"), of labels ("BREAKING:",
 "WATCH:") and of a share line fused onto them ("… Read Newsmax: <the title again>"). The
 headline is the title that agrees most with the others and with the page's summary (an
-outlet's slanted or teasing title agrees least), with questions, exclamations and all-quote
-titles marked down. A title over the limit is cut to its longest clause that fits (at a colon,
-dash, semicolon or comma), never mid-clause. With no usable title the headline is the summary
-sentence, compressed the same way.
+outlet's slanted or teasing title agrees least), with explainers and all-quote titles marked
+down and questions and exclamations left out while another title states the news. A title
+over the limit is cut to its longest clause that fits (at a colon, dash, semicolon or comma),
+never mid-clause. With no usable title the headline is the summary sentence, compressed the
+same way.
 """
 
 from __future__ import annotations
@@ -80,6 +81,8 @@ def choose_headline(titles: Sequence[str], summary: str, *, limit: int = 90) -> 
     """The most representative clean title (see the module docstring), at most ``limit`` long."""
     cleaned = [clean_title(t) for t in titles if t and t.strip()]
     cleaned = [t for t in cleaned if len(terms_of(t)) >= 2 and not markup_problem(t)]
+    stated = [t for t in cleaned if not t.rstrip().endswith(("?", "!"))]
+    cleaned = stated or cleaned  # a question or an exclamation heads a page only when all do
     if not cleaned:
         return compress_headline(summary, limit)
     matrix = term_matrix([*cleaned, summary])

@@ -29,13 +29,19 @@ __all__ = [
 ]
 
 _AGENCY = r"\((?:CNN|AP|AFP|Reuters|dpa|EFE|ANSA|Bloomberg)\)"
+_DATE = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d{1,2},?\s+\d{4}"
+)
 _DATELINE = re.compile(
     rf"^(?:{_AGENCY}\s*[—–-]?\s*"
     # "Washington (CNN)Secretary …": a place and an agency, the dash (and space) optional
     rf"|[A-ZÀ-Þ][\w.'’ -]{{1,40}}?(?:,\s*[\w. ]{{2,25}})?\s*{_AGENCY}\s*(?:[—–:-]+\s*)?"
     r"|(?i:breaking|update|updated|summary|exclusive|watch|live|eilmeldung|última hora)\s*:\s*"
     r"|[A-ZÀ-Þ][\w.'’ -]{1,40}?(?:,\s*[\w. ]{2,25})?\s*\([\w. -]{2,20}\)\s*(?:[—–:-]+)\s*"
-    r"|[A-ZÀ-Þ][A-ZÀ-Þ .,'’-]{2,40}\s*(?:[—–:]|--|-(?=\s))\s*)"
+    r"|[A-ZÀ-Þ][A-ZÀ-Þ .,'’-]{2,40}\s*(?:[—–:]|--|-(?=\s))\s*"
+    # "Washington, D.C. – April 2, 2025: In a bold …": a place and a date
+    rf"|[A-ZÀ-Þ][\w.'’ -]{{1,40}}?(?:,\s*[\w. ]{{2,25}})?\s*[—–-]\s*{_DATE}\s*[:—–-]\s*)"
 )
 
 _CONNECTIVE = re.compile(

@@ -31,6 +31,7 @@ __all__ = [
     "RankWeights",
     "Ranked",
     "collect_candidates",
+    "fit_for_page",
     "independent_reports",
     "passes_gate",
     "rank_candidates",
@@ -137,6 +138,13 @@ def _title_case(title: str) -> bool:
     return len(long) >= 3 and sum(word[0].isupper() for word in long) > 0.6 * len(long)
 
 
+def _asks(text: str) -> bool:
+    """A question in the reporter's voice ("What happens when the Pope dies?"): a crosshead
+    or a teaser, which states no fact. A quoted question is someone's words and stays."""
+    stripped = text.rstrip()
+    return stripped.endswith("?") and stripped[:1] not in "\"“«„‘'"
+
+
 def _repeats_title(text: str, title: str) -> bool:
     """Whether the sentence ``text`` is the headline ``title`` (or one of its sentences:
     "China Once Looked Tough on Trade." of "China Once Looked Tough on Trade. Now …") written
@@ -168,6 +176,12 @@ def _line_spans(text: str) -> list[Span]:
                 spans.append(Span(offset, offset + len(stripped), stripped))
             start += len(line) + 1
     return spans
+
+
+def fit_for_page(text: str) -> bool:
+    """Whether the writer may publish ``text`` as a page sentence: the gate would take it and
+    it states something (a question stays a candidate, for the centrality of the others)."""
+    return passes_gate(text) and not _asks(text)
 
 
 def passes_gate(text: str) -> bool:
@@ -240,7 +254,7 @@ def select_sentences(
     mmr_lambda: float,
     redundancy: float,
     novelty: float = 0.0,
-    usable: Callable[[str], bool] = passes_gate,
+    usable: Callable[[str], bool] = fit_for_page,
     body_novelty: float | None = None,
     lead_count: int = 0,
 ) -> list[int]:

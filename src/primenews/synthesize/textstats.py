@@ -59,6 +59,8 @@ STOPWORDS = frozenset(
     ces il elle ils elles nous vous selon gli uno di da tra fra della dei delle nel nella alla
     che piu questo questa sono hanno si het een maar van op voor na bij aan uit door zijn werd
     wordt heeft hebben dat deze dit ook niet nog
+    parmi entre chez vers sous contre pendant depuis malgre hacia hasta contra durante zwischen
+    neben hinter ohne wahrend trotz verso senza tussen naar tegen zonder tijdens
     """.split()  # noqa: SIM905
 )
 
