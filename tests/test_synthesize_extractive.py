@@ -264,6 +264,18 @@ def test_a_question_in_the_reporters_voice_is_no_page_sentence_nor_headline() ->
     assert page.headline == "Quell dam opens spillway"
 
 
+def test_a_photo_caption_is_no_page_sentence() -> None:
+    text = (
+        "A view shows damage at the old mill in the historic town of Marrowdale, Kelmar. "
+        "Engineers opened the spillway of the Quell dam above Marrowdale on Tuesday. "
+        "A resident walks past sandbags in Marrowdale, Kelmar, during the evacuation. "
+        "The reservoir reached a record level after three weeks of heavy rain in the valley."
+    )
+    page = ExtractiveSynthesizer().write(1, [_one_report(text, "Quell dam opens spillway")])
+    written = [page.summary.text, *(x.text for sec in page.sections for x in sec.sentences)]
+    assert written and not any("view shows" in s or "walks past" in s for s in written)
+
+
 def test_the_title_repeated_atop_the_text_is_no_page_sentence() -> None:
     """Some feeds and archives put the headline at the head of the text ("Will the Dam Hold
     Through the Winter?. Engineers …"): a headline, not a sentence of the page."""

@@ -45,6 +45,13 @@ _BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 _ENDS_WELL = re.compile(r"[.!?…。'\"’”»)]\s*$")
+# a photo caption: "A view shows damage at …", "An artist performs in Paris, France, during …"
+# (present tense, and the agencies' "in City, Country," place)
+_CAPTION = re.compile(
+    r"^(?:A|An) (?:general |aerial |partial )?view (?:shows|of)\b"
+    r"|^.{0,80}?\b(?:performs|poses|gestures|reacts|walks|stands|sits|waves|speaks|looks on|"
+    r"is seen|are seen|attends|arrives)\b.{0,80}?\bin [A-Z][\w-]+, [A-Z][\w-]+(?:,|\s)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +199,7 @@ def passes_gate(text: str) -> bool:
 
 def _looks_like_prose(text: str) -> bool:
     """A sentence, not a caption, a menu, a byline or a notice (cheap checks)."""
-    if _BOILERPLATE.search(text) or not _ENDS_WELL.search(text):
+    if _BOILERPLATE.search(text) or _CAPTION.search(text) or not _ENDS_WELL.search(text):
         return False
     letters = [ch for ch in text if ch.isalpha()]
     lower = sum(ch.islower() for ch in letters)
