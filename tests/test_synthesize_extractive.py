@@ -482,6 +482,20 @@ def test_find_quote_recognises_the_usual_attributions() -> None:
     assert find_quote("“The bridge will hold for years,” a sign read.", "") is None
 
 
+def test_a_page_without_titles_heads_with_a_whole_sentence() -> None:
+    from primenews.synthesize.headline import sentence_headline
+
+    summary = (
+        "Governor Ilse Varga has asked hydrologist and Valley Herald columnist Dr. Anika "
+        "Sorensen to lead the review of the Quell dam, a senior official said on Tuesday."
+    )
+    whole = "Varga asked Dr. Anika Sorensen to lead the Quell dam review."
+    side = "Sorensen has written about dams for twenty years."
+    assert sentence_headline(summary, [side, whole], 90) == whole[:-1]  # not "… asked hydrologist"
+    short = "Governor Ilse Varga named Dr. Anika Sorensen to lead the Quell dam review."
+    assert sentence_headline(short, [whole], 90) == short[:-1]
+
+
 def test_headline_cleaning_and_compression() -> None:
     assert clean_title("WATCH: Dam opens above the valley town | Valley Herald") == (
         "Dam opens above the valley town"
@@ -492,6 +506,16 @@ def test_headline_cleaning_and_compression() -> None:
     )
     assert clean_title(fused) == "Envoy warned about the mayor's adviser"
     assert clean_title("Read the room: why the vote failed") == "Read the room: why the vote failed"
+    spaced = "Woman killed in hit - and - run crash"  # a tokenised hyphen is no outlet suffix
+    assert clean_title(spaced) == spaced
+    # the subject's relative clause and the closing attribution go before any clause is cut
+    long = (
+        "A former employee who opened fire at the Marrowdale mill's Christmas party, has been "
+        "charged with first-degree murder, police said Saturday."
+    )
+    assert (
+        compress_headline(long, 90) == "A former employee has been charged with first-degree murder"
+    )
     long = (
         "Engineers open the spillway of the Quell dam above Marrowdale, as record rain forces "
         "1,200 residents out of their homes overnight"

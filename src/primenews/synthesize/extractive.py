@@ -142,7 +142,12 @@ class ExtractiveSynthesizer:
         titles = self._headline_titles(evidence, language, ranked, latest=bool(fresh))
         page = StoryPage(
             story_id=story_id,
-            headline=choose_headline(titles, summary.text, limit=self.options.headline_chars),
+            headline=choose_headline(
+                titles,
+                summary.text,
+                limit=self.options.headline_chars,
+                sentences=[s.text for x in sections for s in x.sentences],
+            ),
             summary=summary,
             sections=sections,
             quotes=tuple(

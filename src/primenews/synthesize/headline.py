@@ -18,7 +18,15 @@ from collections.abc import Sequence
 from primenews.synthesize.gate_rules import fragment, markup_problem
 from primenews.synthesize.textstats import term_matrix, terms_of
 
-__all__ = ["choose_headline", "clean_title", "compress_headline", "explainer"]
+__all__ = [
+    "choose_headline",
+    "clean_title",
+    "compress_headline",
+    "explainer",
+    "sentence_headline",
+]
+
+SENTENCE_HEADLINE_TRIES = 4  # page sentences after the summary that may head a titleless page
 
 _LABEL = re.compile(
     r"^(?:breaking|watch|live|exclusive|update[d]?|opinion|analysis|video|photos|explainer|"
@@ -43,6 +51,14 @@ _JOINERS = frozenset(
     """.split()  # noqa: SIM905
 )
 _TRAILING = re.compile(r"[\s,;:.\-–—]+$")
+# "A former employee who opened fire at a party, has been charged …": the subject's relative
+# clause, when the main verb follows it (a headline keeps who did what, not who they were)
+_RELATIVE = re.compile(r"(?<=\w)\s+(?:who|which)\s[^,;:()]{3,120},\s+(?=[a-z])")
+# "…, police said Saturday": the attribution closing the sentence
+_ATTRIBUTION_END = re.compile(
+    r",\s+(?:[\w.'’-]+\s){0,5}(?:said|says|reported|announced|confirmed|told \w+)"
+    r"(?:\s+(?:on\s+)?\w+)?\s*$"
+)
 
 
 def clean_title(title: str) -> str:
@@ -54,7 +70,9 @@ def clean_title(title: str) -> str:
         cleaned = cleaned[: read_on.start()]
     suffix = _SUFFIX.search(cleaned)
     if suffix and len(terms_of(suffix.group())) <= 3 and suffix.start() >= 20:
-        cleaned = cleaned[: suffix.start()]
+        kept = cleaned[: suffix.start()]
+        if not fragment(_TRAILING.sub("", kept)):  # "… hit - and - run crash" is no suffix
+            cleaned = kept
     return _TRAILING.sub("", cleaned)
 
 
@@ -62,9 +80,10 @@ def compress_headline(text: str, limit: int) -> str:
     """``text`` as a headline of at most ``limit`` characters: its longest fitting clause
     prefix, else its longest fitting prefix that stops before a preposition or conjunction,
     else its longest fitting word prefix that does not end on a function word."""
-    text = _TRAILING.sub("", " ".join(text.split()))
-    if len(text) <= limit:
-        return text
+    whole = _whole_headline(text, limit)
+    if whole is not None:
+        return whole
+    text = _ATTRIBUTION_END.sub("", _RELATIVE.sub(" ", _TRAILING.sub("", " ".join(text.split()))))
     cuts = [m.start() for m in _CLAUSE.finditer(text) if 0 < m.start() <= limit]
     if cuts and cuts[-1] >= limit // 2:
         return _TRAILING.sub("", text[: cuts[-1]])
@@ -77,25 +96,57 @@ def compress_headline(text: str, limit: int) -> str:
     return _TRAILING.sub("", " ".join(words))
 
 
-def choose_headline(titles: Sequence[str], summary: str, *, limit: int = 90) -> str:
-    """The most representative clean title (see the module docstring), at most ``limit`` long."""
+def _whole_headline(text: str, limit: int) -> str | None:
+    """``text`` as a headline without cutting a clause: as it is, or less the subject's
+    relative clause and the closing attribution; None when that is still over ``limit``."""
+    text = _TRAILING.sub("", " ".join(text.split()))
+    if len(text) <= limit:
+        return text
+    text = _TRAILING.sub("", _ATTRIBUTION_END.sub("", _RELATIVE.sub(" ", text, count=1)))
+    return text if len(text) <= limit else None
+
+
+def choose_headline(
+    titles: Sequence[str], summary: str, *, limit: int = 90, sentences: Sequence[str] = ()
+) -> str:
+    """The most representative clean title (see the module docstring), at most ``limit`` long;
+    with no title, a page sentence (``summary``, then ``sentences``) as its headline."""
     cleaned = [clean_title(t) for t in titles if t and t.strip()]
     cleaned = [t for t in cleaned if len(terms_of(t)) >= 2 and not markup_problem(t)]
     stated = [t for t in cleaned if not t.rstrip().endswith(("?", "!"))]
     cleaned = stated or cleaned  # a question or an exclamation heads a page only when all do
     if not cleaned:
-        return compress_headline(summary, limit)
+        return sentence_headline(summary, sentences, limit)
     matrix = term_matrix([*cleaned, summary])
     similarity = matrix.similarity()
-    best_index, best_value = 0, float("-inf")
+    ranked: list[tuple[float, int]] = []
     for index, title in enumerate(cleaned):
         others = [similarity[index, j] for j in range(len(cleaned)) if j != index]
         agreement = sum(others) / len(others) if others else 0.0
         value = agreement + 0.5 * float(similarity[index, -1]) - _penalty(title, limit)
-        if value > best_value:
-            best_index, best_value = index, value
-    headline = compress_headline(cleaned[best_index], limit)
+        ranked.append((value, -index))
+    headline = compress_headline(cleaned[-max(ranked)[1]], limit)
     return headline if not fragment(headline) else compress_headline(summary, limit)
+
+
+def sentence_headline(summary: str, sentences: Sequence[str], limit: int) -> str:
+    """A headline for a page whose reports have no title: the summary sentence when it fits;
+    else the first of the next ``SENTENCE_HEADLINE_TRIES`` page sentences that fits whole and
+    tells the summary's news (half its terms are the summary's), since a whole sentence is a
+    whole claim where a cut one may drop its object ("Obama has asked neurosurgeon"); else
+    the summary compressed."""
+    whole = _whole_headline(summary, limit)
+    if whole is not None:
+        return whole
+    news = set(terms_of(summary))
+    for sentence in sentences[:SENTENCE_HEADLINE_TRIES]:
+        text = _TRAILING.sub("", " ".join(sentence.split()))
+        terms = set(terms_of(text))
+        if len(text) > limit or text.endswith("?") or fragment(text) or len(terms) < 3:
+            continue
+        if len(terms & news) >= 0.5 * len(terms):
+            return text
+    return compress_headline(summary, limit)
 
 
 def explainer(title: str) -> bool:
