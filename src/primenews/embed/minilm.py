@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from primenews.embed import Vectors
+from primenews.embed.batching import embed_batched
 from primenews.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -158,19 +159,17 @@ class SentenceTransformerEmbedder:
         return [len(ids) for ids in encoded["input_ids"]]
 
     def embed(self, texts: Sequence[str]) -> Vectors:
-        out = np.zeros((len(texts), self._dim), dtype=np.float32)
         live = [i for i, t in enumerate(texts) if t.strip()]
-        if not live:
-            return out
-        counts = self.token_counts([texts[i] for i in live])
-        order = [live[j] for j in sorted(range(len(live)), key=counts.__getitem__)]
+        counts = self.token_counts([texts[i] for i in live]) if live else []
+        sizes = dict(zip(live, counts, strict=True))
         with self._autocast():
-            for start in range(0, len(order), self._batch_size):
-                rows = order[start : start + self._batch_size]
-                out[rows] = self._encode([texts[i] for i in rows])
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        np.divide(out, norms, out=out, where=norms > 0)
-        return out
+            return embed_batched(
+                texts,
+                self._dim,
+                self._batch_size,
+                lambda rows: self._encode([texts[i] for i in rows]),
+                sizes,
+            )
 
     def _encode(self, batch: list[str]) -> Any:
         vectors = self._model.encode(

@@ -19,6 +19,7 @@ from typing import Any, Literal
 import numpy as np
 
 from primenews.embed import Vectors
+from primenews.embed.batching import embed_batched
 from primenews.errors import ConfigError
 
 __all__ = ["E5_NAME", "E5Embedder"]
@@ -54,12 +55,10 @@ class E5Embedder:
         return self._dim
 
     def embed(self, texts: Sequence[str]) -> Vectors:
-        out = np.zeros((len(texts), self._dim), dtype=np.float32)
-        live = [i for i, t in enumerate(texts) if t.strip()]
         is_query = self._prefix == "query"
-        for start in range(0, len(live), self._batch_size):
-            rows = live[start : start + self._batch_size]
-            out[rows] = self._model.encode([texts[i] for i in rows], is_query)
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        np.divide(out, norms, out=out, where=norms > 0)
-        return out
+        return embed_batched(
+            texts,
+            self._dim,
+            self._batch_size,
+            lambda rows: np.asarray(self._model.encode([texts[i] for i in rows], is_query)),
+        )

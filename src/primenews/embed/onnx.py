@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from primenews.embed import Vectors
+from primenews.embed.batching import embed_batched
 from primenews.errors import ConfigError
 
 __all__ = ["MANIFEST", "OnnxEmbedder", "export_minilm_onnx", "is_onnx_folder"]
@@ -125,19 +126,17 @@ class OnnxEmbedder:
         return self._folder
 
     def embed(self, texts: Sequence[str]) -> Vectors:
-        out = np.zeros((len(texts), self._dim), dtype=np.float32)
         live = [i for i, text in enumerate(texts) if text.strip()]
-        if not live:
-            return out
-        tokens = self._encode([texts[i] for i in live])
+        tokens = self._encode([texts[i] for i in live]) if live else []
         encoded = {i: e.ids for i, e in zip(live, tokens, strict=True)}
-        order = sorted(live, key=lambda i: len(encoded[i]))
-        for start in range(0, len(order), self._batch_size):
-            rows = order[start : start + self._batch_size]
-            out[rows] = self._run([encoded[i] for i in rows])
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        np.divide(out, norms, out=out, where=norms > 0)
-        return out
+        sizes = {i: len(ids) for i, ids in encoded.items()}
+        return embed_batched(
+            texts,
+            self._dim,
+            self._batch_size,
+            lambda rows: self._run([encoded[i] for i in rows]),
+            sizes,
+        )
 
     def _encode(self, texts: list[str]) -> list[Any]:
         return list(self._tokenizer.encode_batch(texts))
