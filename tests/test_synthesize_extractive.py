@@ -299,6 +299,16 @@ def test_the_title_repeated_atop_the_text_is_no_page_sentence() -> None:
     wire = "Engineers opened the spillway of the Quell dam above Marrowdale on Tuesday"
     page = ExtractiveSynthesizer().write(1, [_one_report(text[len(title) + 2 :], wire)])
     assert page.summary.text == wire + "."  # a sentence-case title that is the lead stays
+    brief = "Quell dam spillway opened"  # a short title repeated atop the text: a headline
+    page = ExtractiveSynthesizer().write(
+        1, [_one_report(f"{brief}. {text[len(title) + 2 :]}", brief)]
+    )
+    written = [page.summary.text, *(x.text for sec in page.sections for x in sec.sentences)]
+    assert "Quell dam spillway opened." not in written
+    sentence_case = "Marrowdale braces for a record flood this week"  # glued before "The"
+    glued = f"{sentence_case} The reservoir reached a record level after weeks of rain."
+    page = ExtractiveSynthesizer().write(1, [_one_report(glued, sentence_case)])
+    assert page.summary.text == "The reservoir reached a record level after weeks of rain."
     two = "The Quell Dam Looked Safe for Decades. Now Engineers Are Not So Sure"  # in pieces
     page = ExtractiveSynthesizer().write(1, [_one_report(f"{two}. {text}", two)])
     written = [page.summary.text, *(x.text for sec in page.sections for x in sec.sentences)]

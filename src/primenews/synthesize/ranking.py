@@ -24,7 +24,13 @@ from numpy.typing import NDArray
 from primenews.models import Report
 from primenews.synthesize.gate_rules import boilerplate_kind, markup_problem, truncation
 from primenews.synthesize.sentences import Span, split_sentences
-from primenews.synthesize.textstats import TermMatrix, term_matrix, terms_of, words_of
+from primenews.synthesize.textstats import (
+    TermMatrix,
+    is_stopword,
+    term_matrix,
+    terms_of,
+    words_of,
+)
 
 __all__ = [
     "Candidate",
@@ -44,6 +50,7 @@ _BOILERPLATE = re.compile(
     r"\bjavascript\b|\bbrowser\b|\blog ?in\b|\bregister\b|\bdownload the app\b",
     re.IGNORECASE,
 )
+HEADLINE_WORDS = 12  # a title repeated in the text shorter than this is a headline, not a lead
 _ENDS_WELL = re.compile(r"[.!?…。'\"’”»)]\s*$")
 # a photo caption: "A view shows damage at …", "An artist performs in Paris, France, during …"
 # (present tense, and the agencies' "in City, Country," place)
@@ -125,15 +132,20 @@ def collect_candidates(
 
 
 def _after_title(span: Span, title: str) -> Span:
-    """``span`` less a title-case title glued to its start with no stop between them ("Lohan
-    Checks Into Betty Ford Rehab Lindsay Lohan checked into …"): offsets move, the text is not
-    rewritten. A sentence-case title may simply open the sentence, so it stays."""
+    """``span`` less the title glued to its start with no stop between them ("Lohan Checks
+    Into Betty Ford Rehab Lindsay Lohan checked into …", "Boston looks to sign slugger for
+    eight years Though the Red Sox …"): offsets move, the text is not rewritten. A title in
+    title case goes before any capital; one in sentence case only before a capitalised
+    function word ("Though", "The"), since it may simply open the sentence ("Quake kills 12
+    in Tarsen Highlands, officials said")."""
     title = title.strip()
-    if not _title_case(title) or not span.text.startswith(title):
+    if len(title.split()) < 3 or not span.text.startswith(title):
         return span
     rest = span.text[len(title) :]
     skip = len(rest) - len(rest.lstrip(" \t\u00a0.:;–—-"))
-    if skip == 0 or not rest[skip:][:1].isupper() or len(rest.split()) < 6:
+    opener = rest[skip:].split(" ", 1)[0]
+    glued = _title_case(title) or is_stopword(opener)
+    if skip == 0 or not opener[:1].isupper() or not glued or len(rest.split()) < 6:
         return span  # the title runs on into the sentence: keep it whole
     start = span.start + len(title) + skip
     return Span(start, span.end, span.text[len(title) + skip :])
@@ -155,13 +167,14 @@ def _asks(text: str) -> bool:
 def _repeats_title(text: str, title: str) -> bool:
     """Whether the sentence ``text`` is the headline ``title`` (or one of its sentences:
     "China Once Looked Tough on Trade." of "China Once Looked Tough on Trade. Now …") written
-    as a headline: in title case, or a question or exclamation given a full stop ("Are the
-    tweets strategic?."). A sentence-case title that is also the lead's first sentence, as
-    wire copy has it, is a sentence and stays."""
+    as a headline: in title case, short (fewer than :data:`HEADLINE_WORDS` words), or a
+    question or exclamation given a full stop ("Are the tweets strategic?."). A sentence-case
+    title as long as a lead sentence, which wire copy repeats as its lead, stays."""
     bare, whole = _bare(text), _bare(title)
     if not whole or len(bare.split()) < 3 or bare not in whole:
         return False
-    return _title_case(title) or text.rstrip().endswith(("?.", "!.", "?”.", '?".'))
+    short = len(bare.split()) < HEADLINE_WORDS  # "Trump loses patience with Puerto Rico."
+    return short or _title_case(title) or text.rstrip().endswith(("?.", "!.", "?”.", '?".'))
 
 
 def _bare(text: str) -> str:
