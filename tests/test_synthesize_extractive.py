@@ -978,6 +978,17 @@ def test_a_subheading_never_ends_on_a_preposition_of_another_language() -> None:
     assert "parmi" not in keyphrase_heading(texts, others, set()).casefold()
 
 
+def test_a_subheading_keeps_a_brands_spelling() -> None:
+    from primenews.synthesize.sections import keyphrase_heading
+
+    texts = [
+        "Kessler said the iPhone app would return on Monday.",
+        "Customers could not open the iPhone app for six hours.",
+    ]
+    others = ["The union met on Tuesday.", "Shares fell 2% in early trading."]
+    assert keyphrase_heading(texts, others, set()).startswith("iPhone")
+
+
 def test_a_subheading_never_comes_from_a_condition() -> None:
     from primenews.synthesize.sections import keyphrase_heading
 

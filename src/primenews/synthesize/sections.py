@@ -475,4 +475,8 @@ def _stretches(run: list[str]) -> list[tuple[str, bool]]:
 
 
 def _capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:] if text else text
+    """``text`` with a capital first letter, unless its first word is spelt with an inner
+    capital ("iPhone", "eBay"), which a capital would misspell."""
+    if not text or text[1:2].isupper():
+        return text
+    return text[:1].upper() + text[1:]
