@@ -358,6 +358,10 @@ def test_repair_opener_drops_connectives_and_unresolvable_pronouns() -> None:
     assert repair_opener("She was given two drugs.", before).text == (
         "Ilse Varga was given two drugs."
     )
+    subject = "Mayor Ilse Varga met fire chief Tomas Brecht at the dam on Monday. "
+    assert repair_opener("She said the dam would hold.", subject).text == (
+        "Ilse Varga said the dam would hold."  # the subject, not the last name
+    )
     assert repair_opener("He said it was over.", "The weather was calm.").text is None
     assert repair_opener("They left early.", "Mayor Ann Lee spoke.").text is None
     fixed = repair_opener("She said it was over.", "Mayor Ann Lee spoke at noon.")

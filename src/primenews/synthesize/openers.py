@@ -24,6 +24,7 @@ __all__ = [
     "full_name",
     "has_dangling_opener",
     "last_named_person",
+    "last_subject",
     "repair_opener",
     "strip_dateline",
 ]
@@ -155,7 +156,7 @@ def repair_opener(text: str, before: str) -> Repair:
         text, changed = rest[0].upper() + rest[1:], True
     match = _PERSON_PRONOUN.match(text)
     if match:
-        found = last_named_person(before)
+        found = last_subject(before) or last_named_person(before)
         if found is None:
             return Repair(None, True)
         name, offset = found
@@ -181,6 +182,16 @@ def last_named_person(text: str) -> tuple[str, int] | None:
     Sound Lines" never replace them.
     """
     return next(_named_people(text), None)
+
+
+def last_subject(before: str) -> tuple[str, int] | None:
+    """The first person named in the last sentence of ``before`` (as a rule its subject,
+    whom a following "he" or "she" means: 'Pelosi told … doing her best Joe Namath imitation.
+    "…," she said'), with the offset in ``before``; None when that sentence names nobody."""
+    body = before.rstrip()
+    start = max(body.rfind(". "), body.rfind("\n")) + 1
+    found = first_named_person(before[start:])
+    return (found[0], found[1] + start) if found else None
 
 
 def first_named_person(text: str) -> tuple[str, int] | None:

@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from primenews.models import Article, Citation, Quote
-from primenews.synthesize.openers import first_named_person, full_name, last_named_person
+from primenews.synthesize.openers import full_name, last_named_person, last_subject
 from primenews.synthesize.ranking import Candidate, passes_gate
 from primenews.synthesize.textstats import fold, words_of
 
@@ -84,9 +84,7 @@ def _speaker(context: str, patterns: list[re.Pattern[str]], before: str) -> str 
         if fold(name) in {"he", "she", "el", "ella", "er", "sie", "il", "elle"}:
             # the subject of the sentence before, else the last person of the two before:
             # 'Pelosi told … doing her best Joe Namath imitation. "…," she told ABC.'
-            found = first_named_person(_last_sentences(before, 1)) or last_named_person(
-                _last_sentences(before)
-            )
+            found = last_subject(before) or last_named_person(_last_sentences(before))
             return found[0] if found else None
         parts = name.split()
         while parts and parts[0] in _TITLE_WORDS:
