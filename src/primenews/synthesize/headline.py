@@ -5,9 +5,10 @@ Titles are cleaned of outlet suffixes ("… - Reuters", "… | CNN"), of labels 
 headline is the title that agrees most with the others and with the page's summary (an
 outlet's slanted or teasing title agrees least), with explainers and all-quote titles marked
 down and questions and exclamations left out while another title states the news. A title
-over the limit is cut to its longest clause that fits (at a colon, dash, semicolon or comma),
-never mid-clause. With no usable title the headline is the summary sentence, compressed the
-same way.
+over the limit first loses the subject's relative clause and the closing attribution, then is
+cut to its longest clause that fits (at a colon, dash, semicolon or comma), never mid-clause.
+With no usable title the headline is the summary sentence, else a whole page sentence telling
+the same news, else the summary compressed the same way.
 """
 
 from __future__ import annotations
@@ -77,13 +78,15 @@ def clean_title(title: str) -> str:
 
 
 def compress_headline(text: str, limit: int) -> str:
-    """``text`` as a headline of at most ``limit`` characters: its longest fitting clause
-    prefix, else its longest fitting prefix that stops before a preposition or conjunction,
-    else its longest fitting word prefix that does not end on a function word."""
+    """``text`` as a headline of at most ``limit`` characters: whole, or less the subject's
+    relative clause and the closing attribution; else its longest fitting clause prefix, else
+    its longest fitting prefix that stops before a preposition or conjunction, else its
+    longest fitting word prefix that does not end on a function word."""
     whole = _whole_headline(text, limit)
     if whole is not None:
         return whole
-    text = _ATTRIBUTION_END.sub("", _RELATIVE.sub(" ", _TRAILING.sub("", " ".join(text.split()))))
+    text = " ".join(text.split())
+    text = _ATTRIBUTION_END.sub("", _RELATIVE.sub(" ", _TRAILING.sub("", text), count=1))
     cuts = [m.start() for m in _CLAUSE.finditer(text) if 0 < m.start() <= limit]
     if cuts and cuts[-1] >= limit // 2:
         return _TRAILING.sub("", text[: cuts[-1]])
