@@ -709,7 +709,7 @@ def test_lone_sentences_join_the_closest_section() -> None:
 
 
 def test_subheadings_name_a_subtopic_not_a_place_or_number() -> None:
-    from primenews.synthesize.sections import keyphrase_heading
+    from primenews.synthesize.subheadings import keyphrase_heading
 
     texts = [
         "Snow ploughs from Tarrow cleared the pass road overnight.",
@@ -918,7 +918,7 @@ def test_a_later_feature_piece_sets_a_scene_but_does_not_lead() -> None:
 
 
 def test_a_subheading_names_a_thing_rather_than_a_general_word() -> None:
-    from primenews.synthesize.sections import keyphrase_heading
+    from primenews.synthesize.subheadings import keyphrase_heading
 
     texts = [
         "The army sent two field hospitals to the valley, and the state promised emergency funds.",
@@ -929,7 +929,7 @@ def test_a_subheading_names_a_thing_rather_than_a_general_word() -> None:
 
 
 def test_a_subheading_is_not_a_clause() -> None:
-    from primenews.synthesize.sections import keyphrase_heading
+    from primenews.synthesize.subheadings import keyphrase_heading
 
     others = ["The mayor visited the site on Tuesday.", "Traffic was diverted around the square."]
     called = [
@@ -950,7 +950,7 @@ def test_a_subheading_is_not_a_clause() -> None:
 
 
 def test_german_subheadings_end_on_a_noun_and_never_on_an_article() -> None:
-    from primenews.synthesize.sections import heading_context, keyphrase_heading
+    from primenews.synthesize.subheadings import heading_context, keyphrase_heading
 
     others = [
         "Der Pegel des Flusses stieg bis Mittag auf einen neuen Höchststand.",
@@ -972,7 +972,7 @@ def test_german_subheadings_end_on_a_noun_and_never_on_an_article() -> None:
 
 
 def test_a_subheading_never_ends_on_a_preposition_of_another_language() -> None:
-    from primenews.synthesize.sections import keyphrase_heading
+    from primenews.synthesize.subheadings import keyphrase_heading
 
     texts = [
         "Des scènes de panique parmi les habitants de Marrakech cette nuit.",
@@ -983,7 +983,7 @@ def test_a_subheading_never_ends_on_a_preposition_of_another_language() -> None:
 
 
 def test_a_subheading_keeps_a_brands_spelling() -> None:
-    from primenews.synthesize.sections import keyphrase_heading
+    from primenews.synthesize.subheadings import keyphrase_heading
 
     texts = [
         "Kessler said the iPhone app would return on Monday.",
@@ -994,7 +994,7 @@ def test_a_subheading_keeps_a_brands_spelling() -> None:
 
 
 def test_a_subheading_never_comes_from_a_condition() -> None:
-    from primenews.synthesize.sections import keyphrase_heading
+    from primenews.synthesize.subheadings import keyphrase_heading
 
     texts = [
         "The mill could reopen on Monday if the vote passes, the company said.",
@@ -1008,7 +1008,7 @@ def test_a_subheading_never_comes_from_a_condition() -> None:
 def test_a_subheading_never_names_what_a_report_denies() -> None:
     """ "none is in a serious condition" and "this was not a cyber attack" deny the phrase:
     a heading drawn from them would tell the reader the opposite of the report."""
-    from primenews.synthesize.sections import keyphrase_heading
+    from primenews.synthesize.subheadings import keyphrase_heading
 
     others = ["The ferry ran aground off Tollen Island.", "Crossings were cancelled."]
     hurt = [
@@ -1028,7 +1028,7 @@ def test_a_subheading_never_names_what_a_report_denies() -> None:
 def test_a_subheading_does_not_end_on_a_verb_the_story_uses() -> None:
     """ "Russia sought" (an irregular past), "Economy reopens" (the story says "to reopen"),
     "Last" (a word that orders, not names)."""
-    from primenews.synthesize.sections import heading_context, keyphrase_heading
+    from primenews.synthesize.subheadings import heading_context, keyphrase_heading
 
     others = ["The committee met behind closed doors.", "Shares fell 2% in early trading."]
     sought = [

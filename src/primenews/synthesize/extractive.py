@@ -64,14 +64,9 @@ from primenews.synthesize.ranking import (
     rank_candidates,
     select_sentences,
 )
-from primenews.synthesize.sections import (
-    closest_group,
-    group_sentences,
-    heading_context,
-    keyphrase_heading,
-    order_group,
-)
+from primenews.synthesize.sections import closest_group, group_sentences, order_group
 from primenews.synthesize.sentences import split_sentences
+from primenews.synthesize.subheadings import heading_context, keyphrase_heading
 from primenews.synthesize.support import supporting_sentences
 from primenews.synthesize.timeline import (
     TimelineOptions,
