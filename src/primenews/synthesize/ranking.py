@@ -109,7 +109,7 @@ def collect_candidates(
     candidates: list[Candidate] = []
     for report in reports:
         article = report.article
-        title = article.title or ""
+        title = _Title.of(article.title or "")
         for position, found in enumerate(_line_spans(article.text)):
             span = _after_title(found, title) if position == 0 else found
             count = len(words_of(span.text))
@@ -131,24 +131,37 @@ def collect_candidates(
     return candidates
 
 
-def _after_title(span: Span, title: str) -> Span:
+@dataclass(frozen=True, slots=True)
+class _Title:
+    """A report's title as the candidate filters compare sentences with it (worked out once)."""
+
+    text: str
+    bare: str  # see _bare
+    cased: bool  # in title case
+
+    @classmethod
+    def of(cls, title: str) -> _Title:
+        title = title.strip()
+        return cls(title, _bare(title), _title_case(title))
+
+
+def _after_title(span: Span, title: _Title) -> Span:
     """``span`` less the title glued to its start with no stop between them ("Lohan Checks
     Into Betty Ford Rehab Lindsay Lohan checked into …", "Boston looks to sign slugger for
     eight years Though the Red Sox …"): offsets move, the text is not rewritten. A title in
     title case goes before any capital; one in sentence case only before a capitalised
     function word ("Though", "The"), since it may simply open the sentence ("Quake kills 12
     in Tarsen Highlands, officials said")."""
-    title = title.strip()
-    if len(title.split()) < 3 or not span.text.startswith(title):
+    if len(title.text.split()) < 3 or not span.text.startswith(title.text):
         return span
-    rest = span.text[len(title) :]
+    rest = span.text[len(title.text) :]
     skip = len(rest) - len(rest.lstrip(" \t\u00a0.:;–—-"))
     opener = rest[skip:].split(" ", 1)[0]
-    glued = _title_case(title) or is_stopword(opener)
+    glued = title.cased or is_stopword(opener)
     if skip == 0 or not opener[:1].isupper() or not glued or len(rest.split()) < 6:
         return span  # the title runs on into the sentence: keep it whole
-    start = span.start + len(title) + skip
-    return Span(start, span.end, span.text[len(title) + skip :])
+    cut = len(title.text) + skip
+    return Span(span.start + cut, span.end, span.text[cut:])
 
 
 def _title_case(title: str) -> bool:
@@ -164,17 +177,17 @@ def _asks(text: str) -> bool:
     return stripped.endswith("?") and stripped[:1] not in "\"“«„‘'"
 
 
-def _repeats_title(text: str, title: str) -> bool:
+def _repeats_title(text: str, title: _Title) -> bool:
     """Whether the sentence ``text`` is the headline ``title`` (or one of its sentences:
     "China Once Looked Tough on Trade." of "China Once Looked Tough on Trade. Now …") written
     as a headline: in title case, short (fewer than :data:`HEADLINE_WORDS` words), or a
     question or exclamation given a full stop ("Are the tweets strategic?."). A sentence-case
     title as long as a lead sentence, which wire copy repeats as its lead, stays."""
-    bare, whole = _bare(text), _bare(title)
-    if not whole or len(bare.split()) < 3 or bare not in whole:
+    bare = _bare(text)
+    if not title.bare or len(bare.split()) < 3 or bare not in title.bare:
         return False
     short = len(bare.split()) < HEADLINE_WORDS  # "Trump loses patience with Puerto Rico."
-    return short or _title_case(title) or text.rstrip().endswith(("?.", "!.", "?”.", '?".'))
+    return short or title.cased or text.rstrip().endswith(("?.", "!.", "?”.", '?".'))
 
 
 def _bare(text: str) -> str:
