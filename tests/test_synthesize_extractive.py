@@ -309,6 +309,9 @@ def test_the_title_repeated_atop_the_text_is_no_page_sentence() -> None:
     glued = f"{sentence_case} The reservoir reached a record level after weeks of rain."
     page = ExtractiveSynthesizer().write(1, [_one_report(glued, sentence_case)])
     assert page.summary.text == "The reservoir reached a record level after weeks of rain."
+    dated = f"Quell dam opens its spillway March 01, 2026 {text[len(title) + 2 :]}"  # no stops
+    page = ExtractiveSynthesizer().write(1, [_one_report(dated, "Quell dam")])
+    assert page.summary.text.startswith("Engineers opened the spillway")
     two = "The Quell Dam Looked Safe for Decades. Now Engineers Are Not So Sure"  # in pieces
     page = ExtractiveSynthesizer().write(1, [_one_report(f"{two}. {text}", two)])
     written = [page.summary.text, *(x.text for sec in page.sections for x in sec.sentences)]

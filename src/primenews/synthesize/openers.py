@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from primenews.synthesize.gate_rules import dangling_pronoun
 
 __all__ = [
+    "DATE",
     "Repair",
     "first_named_person",
     "full_name",
@@ -30,7 +31,7 @@ __all__ = [
 ]
 
 _AGENCY = r"\((?:CNN|AP|AFP|Reuters|dpa|EFE|ANSA|Bloomberg)\)"
-_DATE = (
+DATE = (  # "April 2, 2025", "Sept. 5 2007"
     r"(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d{1,2},?\s+\d{4}"
 )
@@ -42,7 +43,7 @@ _DATELINE = re.compile(
     r"|[A-ZÀ-Þ][\w.'’ -]{1,40}?(?:,\s*[\w. ]{2,25})?\s*\([\w. -]{2,20}\)\s*(?:[—–:-]+)\s*"
     r"|[A-ZÀ-Þ][A-ZÀ-Þ .,'’-]{2,40}\s*(?:[—–:]|--|-(?=\s))\s*"
     # "Washington, D.C. – April 2, 2025: In a bold …": a place and a date
-    rf"|[A-ZÀ-Þ][\w.'’ -]{{1,40}}?(?:,\s*[\w. ]{{2,25}})?\s*[—–-]\s*{_DATE}\s*[:—–-]\s*)"
+    rf"|[A-ZÀ-Þ][\w.'’ -]{{1,40}}?(?:,\s*[\w. ]{{2,25}})?\s*[—–-]\s*{DATE}\s*[:—–-]\s*)"
 )
 
 _CONNECTIVE = re.compile(

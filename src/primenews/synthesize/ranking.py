@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 
 from primenews.models import Report
 from primenews.synthesize.gate_rules import boilerplate_kind, markup_problem, truncation
+from primenews.synthesize.openers import DATE
 from primenews.synthesize.sentences import Span, split_sentences
 from primenews.synthesize.textstats import (
     TermMatrix,
@@ -50,6 +51,8 @@ _BOILERPLATE = re.compile(
     r"\bjavascript\b|\bbrowser\b|\blog ?in\b|\bregister\b|\bdownload the app\b",
     re.IGNORECASE,
 )
+# a headline and its date before the first sentence, with no stop between them
+_HEADLINE_DATE = re.compile(rf"^[^.!?]{{10,160}}?\s{DATE}\s+(?=[A-Z])")
 HEADLINE_WORDS = 12  # a title repeated in the text shorter than this is a headline, not a lead
 _ENDS_WELL = re.compile(r"[.!?…。'\"’”»)]\s*$")
 # a photo caption: "A view shows damage at …", "An artist performs in Paris, France, during …"
@@ -111,7 +114,7 @@ def collect_candidates(
         article = report.article
         title = _Title.of(article.title or "")
         for position, found in enumerate(_line_spans(article.text)):
-            span = _after_title(found, title) if position == 0 else found
+            span = _after_title(_after_date(found), title) if position == 0 else found
             count = len(words_of(span.text))
             if not min_words <= count <= max_words:
                 continue
@@ -143,6 +146,15 @@ class _Title:
     def of(cls, title: str) -> _Title:
         title = title.strip()
         return cls(title, _bare(title), _title_case(title))
+
+
+def _after_date(span: Span) -> Span:
+    """``span`` from the body on when it opens with a headline and a date glued to the first
+    sentence ("Boeing unveils long-range 777 February 17, 2005 Boeing has unveiled …")."""
+    match = _HEADLINE_DATE.match(span.text)
+    if match is None or len(span.text[match.end() :].split()) < 6:
+        return span
+    return Span(span.start + match.end(), span.end, span.text[match.end() :])
 
 
 def _after_title(span: Span, title: _Title) -> Span:
