@@ -91,3 +91,42 @@ def test_exporting_again_replaces_the_folder_and_leaves_no_scratch(exported: Pat
     export_minilm_onnx(target)
     assert not (target / "leftover.txt").exists() and (target / "model.onnx").is_file()
     assert [p.name for p in exported.parent.iterdir() if p.name.startswith(".onnx-")] == []
+
+
+def test_minilm_runs_on_onnx_where_the_cpu_lacks_native_bf16(
+    exported: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CPU's bf16 support is a fact of the machine: the test sets it both ways."""
+    import primenews.embed.minilm as minilm
+    from primenews.embed.onnx import OnnxEmbedder
+
+    monkeypatch.setattr(minilm, "native_bf16", lambda: True)
+    assert isinstance(load_embedder("minilm", model_cache=str(tmp_path)), minilm.MiniLMEmbedder)
+    assert not (tmp_path / "onnx").exists()  # nothing exported where bf16 is faster
+
+    monkeypatch.setattr(minilm, "native_bf16", lambda: False)
+    first = load_embedder("minilm", model_cache=str(tmp_path))
+    assert isinstance(first, OnnxEmbedder) and first.name == minilm.MINILM_NAME
+    model = tmp_path / "onnx" / "all-MiniLM-L6-v2" / "model.onnx"
+    written = model.stat().st_mtime_ns
+    again = load_embedder("auto", model_cache=str(tmp_path))  # auto is minilm here
+    assert isinstance(again, OnnxEmbedder) and model.stat().st_mtime_ns == written  # reused
+    text = ["Engineers opened the spillway of the Quell dam on Tuesday."]
+    assert np.allclose(again.embed(text), OnnxEmbedder(exported).embed(text), atol=1e-6)
+
+
+def test_a_failed_export_falls_back_to_pytorch_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import primenews.embed.minilm as minilm
+    import primenews.embed.onnx as onnx
+
+    def broken(target: object, **_: object) -> Path:
+        raise ConfigError("the exporter failed")
+
+    monkeypatch.setattr(minilm, "native_bf16", lambda: False)
+    monkeypatch.setattr(onnx, "export_minilm_onnx", broken)
+    with caplog.at_level("WARNING", logger="primenews.embed.registry"):
+        embedder = load_embedder("minilm", model_cache=str(tmp_path))
+    assert isinstance(embedder, minilm.MiniLMEmbedder) and embedder.precision == "fp32"
+    assert "the exporter failed" in caplog.text

@@ -30,7 +30,7 @@ app = typer.Typer(help="Browse and export stories and their page versions.", no_
 def open_embedder(settings: Settings, name: str | None = None) -> Embedder:
     """The configured embedder, or exit with what to install or set."""
     try:
-        return load_embedder(name or settings.embedding_model)
+        return load_embedder(name or settings.embedding_model, model_cache=settings.model_cache)
     except ConfigError as exc:
         err_console.print(f"[red]cannot load the embedder:[/red] {exc}")
         raise typer.Exit(2) from exc

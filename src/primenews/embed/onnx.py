@@ -10,13 +10,16 @@ Its vectors are the fp32 model's (cosine >= 0.9999 on every text, checked at exp
 shares the fp32 model's cache key (``all-MiniLM-L6-v2``) and an install may switch between the
 two without re-embedding. Measured in ``bench/embedding.py``: 1.1-1.5x the docs/s of
 sentence-transformers in fp32, but slower than its bfloat16 autocast on a CPU that computes
-bf16 natively (which ``minilm`` uses there). Set ``embedding_model`` to the exported folder to
-use it. 8-bit dynamic quantization is faster again but moves vectors too far (see the bench),
-so it is not offered.
+bf16 natively (which ``minilm`` uses there). Where the CPU lacks native bf16, ``minilm`` runs
+on onnxruntime when this extra is installed, exported once into the ``model_cache`` folder
+(:func:`cached_minilm_onnx`); ``embedding_model`` may also name an exported folder. 8-bit
+dynamic quantization is faster again but moves vectors too far (see the bench), so it is not
+offered.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
@@ -34,7 +37,13 @@ from primenews.embed import Vectors
 from primenews.embed.batching import embed_batched
 from primenews.errors import ConfigError
 
-__all__ = ["MANIFEST", "OnnxEmbedder", "export_minilm_onnx", "is_onnx_folder"]
+__all__ = [
+    "MANIFEST",
+    "OnnxEmbedder",
+    "cached_minilm_onnx",
+    "export_minilm_onnx",
+    "is_onnx_folder",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +63,28 @@ _PROBES = (
 ONNX_EXTRA_HINT = (
     "install the onnx extra: pip install 'primenews[onnx]' (and the ml extra to export)"
 )
+
+
+def cached_minilm_onnx(model_cache: str = "") -> Path:
+    """The folder of the packaged MiniLM exported to ONNX under ``model_cache`` (empty: the
+    user's cache, ``$XDG_CACHE_HOME/primenews``), exported there the first time. A lock file
+    keeps two processes from exporting at once; the second uses the first one's export."""
+    base = Path(model_cache) if model_cache else _user_cache()
+    folder = base / "onnx" / "all-MiniLM-L6-v2"
+    if is_onnx_folder(folder):
+        return folder
+    base.mkdir(parents=True, exist_ok=True)
+    with open(base / ".onnx-export.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not is_onnx_folder(folder):
+            logger.info("exporting MiniLM to ONNX once", extra={"path": str(folder)})
+            export_minilm_onnx(folder)
+    return folder
+
+
+def _user_cache() -> Path:
+    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(root) / "primenews"
 
 
 def is_onnx_folder(path: str | os.PathLike[str]) -> bool:

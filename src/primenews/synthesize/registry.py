@@ -25,7 +25,7 @@ def load_synthesizer(settings: Settings) -> Synthesizer:
         from primenews.embed.registry import load_embedder
         from primenews.synthesize.llm import LLMSynthesizer
 
-        embedder = load_embedder(settings.embedding_model)
+        embedder = load_embedder(settings.embedding_model, model_cache=settings.model_cache)
         return LLMSynthesizer(settings, fallback=ExtractiveSynthesizer(), embedder=embedder)
     raise ConfigError(
         f"unknown synthesizer {settings.synthesizer!r}: set synthesizer to extractive or llm"
