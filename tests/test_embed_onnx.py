@@ -113,6 +113,11 @@ def test_minilm_runs_on_onnx_where_the_cpu_lacks_native_bf16(
     assert isinstance(again, OnnxEmbedder) and model.stat().st_mtime_ns == written  # reused
     text = ["Engineers opened the spillway of the Quell dam on Tuesday."]
     assert np.allclose(again.embed(text), OnnxEmbedder(exported).embed(text), atol=1e-6)
+    manifest_path = model.parent / "primenews-onnx.json"  # as if the package's weights changed
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest_path.write_text(json.dumps(manifest | {"source_sha256": "0" * 64}), encoding="utf-8")
+    assert isinstance(load_embedder("minilm", model_cache=str(tmp_path)), OnnxEmbedder)
+    assert json.loads(manifest_path.read_text(encoding="utf-8")) == manifest  # exported again
 
 
 def test_a_failed_export_falls_back_to_pytorch_with_a_warning(

@@ -67,19 +67,42 @@ ONNX_EXTRA_HINT = (
 
 def cached_minilm_onnx(model_cache: str = "") -> Path:
     """The folder of the packaged MiniLM exported to ONNX under ``model_cache`` (empty: the
-    user's cache, ``$XDG_CACHE_HOME/primenews``), exported there the first time. A lock file
-    keeps two processes from exporting at once; the second uses the first one's export."""
+    user's cache, ``$XDG_CACHE_HOME/primenews``), exported there the first time, and again
+    when the packaged weights change (their digest is in the manifest). A lock file keeps two
+    processes from exporting at once; the second uses the first one's export."""
+    from primenews.embed.minilm import minilm_model_path
+
     base = Path(model_cache) if model_cache else _user_cache()
     folder = base / "onnx" / "all-MiniLM-L6-v2"
-    if is_onnx_folder(folder):
+    weights = _sha256(Path(minilm_model_path()) / "model.safetensors")
+    if _exported_from(folder, weights):
         return folder
     base.mkdir(parents=True, exist_ok=True)
     with open(base / ".onnx-export.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        if not is_onnx_folder(folder):
+        if not _exported_from(folder, weights):  # none yet, or from weights since updated
             logger.info("exporting MiniLM to ONNX once", extra={"path": str(folder)})
             export_minilm_onnx(folder)
     return folder
+
+
+def _exported_from(folder: Path, weights: str | None) -> bool:
+    """Whether ``folder`` holds an export of the weights whose digest is ``weights``."""
+    try:
+        return bool(_read_manifest(folder).get("source_sha256") == weights)
+    except ConfigError:
+        return False
+
+
+def _sha256(path: Path) -> str | None:
+    """The SHA-256 of the file at ``path`` (None when there is none)."""
+    if not path.is_file():
+        return None
+    digest = hashlib.sha256()
+    with path.open("rb") as data:
+        for block in iter(lambda: data.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _user_cache() -> Path:
@@ -233,8 +256,7 @@ def _export(torch: Any, module: Any, sample: Any, path: Path) -> None:
 def _manifest(name: str, source: str) -> dict[str, Any]:
     config = json.loads((Path(source) / "sentence_bert_config.json").read_text(encoding="utf-8"))
     model_config = json.loads((Path(source) / "config.json").read_text(encoding="utf-8"))
-    weights = Path(source) / "model.safetensors"
-    digest = hashlib.sha256(weights.read_bytes()).hexdigest() if weights.is_file() else None
+    digest = _sha256(Path(source) / "model.safetensors")
     return {
         "format": FORMAT,
         "name": name,
