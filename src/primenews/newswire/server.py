@@ -205,9 +205,11 @@ class NewswireServer:
             def _answer(self, *, with_body: bool) -> None:
                 path = self.path.split("?", 1)[0].split("#", 1)[0]
                 resource = server.resources.get(path)
+                # recorded before the answer goes out: a client that has its answer finds
+                # its request in ``requests``
                 if resource is None:
-                    self._send(404, b"not found\n", "text/plain; charset=utf-8", {}, with_body)
                     server._record(self.command, path, 404)
+                    self._send(404, b"not found\n", "text/plain; charset=utf-8", {}, with_body)
                     return
                 headers = {
                     "ETag": resource.etag,
@@ -219,11 +221,11 @@ class NewswireServer:
                     self.headers.get("If-None-Match"),
                     self.headers.get("If-Modified-Since"),
                 ):
-                    self._send(304, b"", None, headers, with_body=False)
                     server._record(self.command, path, 304)
+                    self._send(304, b"", None, headers, with_body=False)
                     return
-                self._send(200, resource.body, resource.content_type, headers, with_body)
                 server._record(self.command, path, 200)
+                self._send(200, resource.body, resource.content_type, headers, with_body)
 
             def _send(
                 self,
