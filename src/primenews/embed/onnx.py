@@ -235,7 +235,10 @@ def _trace(source: str, path: Path) -> None:
         warnings.simplefilter("ignore", category=FutureWarning)
         warnings.simplefilter("ignore", category=DeprecationWarning)
         warnings.simplefilter("ignore", category=UserWarning)  # "axis name … will not be used"
-        _export(torch, Pooled(model).eval(), sample, path)
+        try:
+            _export(torch, Pooled(model).eval(), sample, path)
+        except RuntimeError as exc:  # torch.onnx.OnnxExporterError and its kind
+            raise ConfigError(f"torch could not export {source} to ONNX: {exc}") from exc
 
 
 def _export(torch: Any, module: Any, sample: Any, path: Path) -> None:

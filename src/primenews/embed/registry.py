@@ -67,7 +67,7 @@ def _minilm_on_onnx(model_cache: str) -> Embedder | None:
 
     try:
         return OnnxEmbedder(cached_minilm_onnx(model_cache))
-    except ConfigError as exc:
+    except (ConfigError, OSError) as exc:  # OSError: a model_cache it cannot write to
         logger.warning("MiniLM on ONNX unavailable, using PyTorch: %s", exc)
         return None
 
