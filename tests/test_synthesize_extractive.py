@@ -985,6 +985,24 @@ def test_a_subheading_never_ends_on_a_preposition_of_another_language() -> None:
     assert "parmi" not in keyphrase_heading(texts, others, set()).casefold()
 
 
+def test_a_subheading_may_open_on_a_noun_in_ing() -> None:
+    """ "Fishing port", "Voting rights": nouns in -ing, not a verb's phrase ("offering
+    workers"); "due" breaks a phrase ("building due to …")."""
+    from primenews.synthesize.subheadings import keyphrase_heading
+
+    others = ["The quake struck late on Thursday.", "The coastguard lifted its warning."]
+    texts = [
+        "Three people died in the fishing port of Salt Harbour, officials said.",
+        "The fishing port lost its old stone pier in the night.",
+    ]
+    assert keyphrase_heading(texts, others, set()) == "Fishing port"
+    closed = [
+        "Inspectors closed the building due to safety concerns.",
+        "The building due for repairs stays closed until Monday.",
+    ]
+    assert "due" not in keyphrase_heading(closed, others, set()).casefold()
+
+
 def test_a_subheading_keeps_a_brands_spelling() -> None:
     from primenews.synthesize.subheadings import keyphrase_heading
 

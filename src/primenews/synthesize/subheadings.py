@@ -54,11 +54,21 @@ _GENERAL_HEADS = _WEAK_HEADS | frozenset(
     sixth seventh eighth ninth tenth last latest next other earlier previous former
     """.split()  # noqa: SIM905
 )
+# words in -ing that news uses as nouns: "fishing port", "police shooting", "housing crisis"
+_ING_NOUNS = frozenset(
+    """
+    fishing shooting housing training voting spending funding building meeting hearing mining
+    banking parking shipping trading polling boarding landing bombing killing warning opening
+    ruling briefing recording gathering planning testing screening manufacturing marketing
+    lending rating ranking funding stabbing flooding bidding drilling logging farming nursing
+    clothing lighting heating
+    """.split()  # noqa: SIM905
+)
 # prepositions the stopwords let through: a phrase never runs across one
 _BREAK_WORDS = frozenset(
     """
     worth onto across around near toward towards without within behind beyond along despite
-    inside outside except like unlike beside amongst throughout following since
+    inside outside except like unlike beside amongst throughout following since due
     """.split()  # noqa: SIM905
 )
 # articles and possessives: the words after one start a noun phrase
@@ -263,13 +273,10 @@ def _shape_factor(phrase: str, *, cased: bool, noun_phrase: bool) -> float:
         factor *= 0.5  # headed by a name: "Citing January"
     if head in _GENERAL_HEADS or _past_form(head) or (len(head) > 4 and head.endswith("ly")):
         factor *= 0.4
-    if len(words) > 1 and words[-1].islower() and head.endswith("ing"):
+    if len(words) > 1 and words[-1].islower() and head.endswith("ing") and head not in _ING_NOUNS:
         factor *= 0.5  # a verb's phrase: "investigators examining"
-    if (
-        len(words) > 1
-        and words[0].islower()
-        and (first.endswith(("ing", "ed")) or first in _WEAK_HEADS)
-    ):
+    participle = first.endswith(("ing", "ed")) and first not in _ING_NOUNS  # "fishing port"
+    if len(words) > 1 and words[0].islower() and (participle or first in _WEAK_HEADS):
         factor *= 0.5  # a verb's phrase: "offering workers", "left homeless"
     if any(_verb_like(word) for word in words[1:-1]):
         factor *= 0.4  # a clause, not a name: "Police pulled LaSalle", "Call came"
