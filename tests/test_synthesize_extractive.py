@@ -12,7 +12,7 @@ from primenews.errors import SynthesisError
 from primenews.models import Article, PageSentence, Report, StoryPage
 from primenews.synthesize.extractive import ExtractiveOptions, ExtractiveSynthesizer
 from primenews.synthesize.gate import check_page
-from primenews.synthesize.headline import clean_title, compress_headline
+from primenews.synthesize.headline import choose_headline, clean_title, compress_headline
 from primenews.synthesize.openers import repair_opener, strip_dateline
 from primenews.synthesize.quotes import find_quote
 from primenews.synthesize.ranking import RankWeights
@@ -540,6 +540,40 @@ def test_headline_cleaning_and_compression() -> None:
     short = compress_headline(long, 90)
     assert len(short) <= 90
     assert short == "Engineers open the spillway of the Quell dam above Marrowdale"
+    # a comma between names in a list that goes on is no clause boundary
+    titles = (
+        "Boxer Tomas Vale stopped Ivo Marek in the seventh round in Halvorsby to retain his "
+        "IBF, WBA and WBO heavyweight titles on Saturday night"
+    )
+    assert not compress_headline(titles, 90).endswith("IBF")
+
+
+def test_a_title_cut_after_its_reporting_verb_gives_way_to_one_that_keeps_the_news() -> None:
+    """Sentence-long titles (fictional): the most representative one, cut to 90 characters,
+    would stop before what was confirmed; a title that fits whole says it instead."""
+    reported = (
+        "Harbour board chairman Olaf Brandt confirmed to the Corvin Gazette on Tuesday that the "
+        "board has approved a new breakwater for the fishing port of Salt Harbour."
+    )
+    assert compress_headline(reported, 90).endswith("Corvin Gazette on Tuesday")  # the cut
+    titles = [
+        reported,
+        "Harbour board chairman Olaf Brandt told the Corvin Gazette about the new breakwater "
+        "plan for Salt Harbour's fishing port on Tuesday.",
+        "The Salt Harbour board has approved a new breakwater for the fishing port.",
+    ]
+    summary = (
+        "Harbour board chairman Olaf Brandt said the board approved a new breakwater for the "
+        "Salt Harbour fishing port."
+    )
+    headline = choose_headline(titles, summary)
+    assert headline == "The Salt Harbour board has approved a new breakwater for the fishing port"
+    # a title whose cut keeps its news stays the headline
+    kept = [
+        "Salt Harbour board approves breakwater for fishing port after two-year row, "
+        "chairman Olaf Brandt says, and the work starts in May"
+    ]
+    assert choose_headline(kept, summary).startswith("Salt Harbour board approves breakwater")
 
 
 def test_story_without_any_text_is_a_synthesis_error() -> None:

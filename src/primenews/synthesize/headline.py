@@ -6,7 +6,11 @@ headline is the title that agrees most with the others and with the page's summa
 outlet's slanted or teasing title agrees least), with explainers and all-quote titles marked
 down and questions and exclamations left out while another title states the news. A title
 over the limit first loses the subject's relative clause and the closing attribution, then is
-cut to its longest clause that fits (at a colon, dash, semicolon or comma), never mid-clause.
+cut to its longest clause that fits (at a colon, dash, semicolon or comma, but not at the comma
+of a list of names that goes on: "his IBF, WBA and WBO titles"), never mid-clause. A title whose
+cut would drop its news (cut after a reporting verb, before what was said: "… confirmed to the
+Los Angeles Times", or between words with nothing to stop at) gives way to one nearly as
+representative (:data:`WORD_CUT_MARGIN`) that fits whole or keeps its news when cut.
 With no usable title the headline is the summary sentence, else a whole page sentence telling
 the same news, else the summary compressed the same way.
 """
@@ -28,6 +32,9 @@ __all__ = [
 ]
 
 SENTENCE_HEADLINE_TRIES = 4  # page sentences after the summary that may head a titleless page
+# a title whose cut would drop its news (see _compressed) gives way to one at most this much
+# less representative that fits whole or is cut without dropping it
+WORD_CUT_MARGIN = 0.15
 
 _LABEL = re.compile(
     r"^(?:breaking|watch|live|exclusive|update[d]?|opinion|analysis|video|photos|explainer|"
@@ -51,6 +58,16 @@ _JOINERS = frozenset(
     mientras cuando para por desde y o après avec pendant quand pour par depuis et ou
     """.split()  # noqa: SIM905
 )
+# the words that open what a reporting verb reports, and how far back the verb may stand
+_WHAT_FOLLOWS = frozenset({"that", "to", "whether", "que", "dass"})
+_REPORT_REACH = 8
+# a reporting or asking verb: a cut after it leaves out what was said or asked
+_REPORTED = re.compile(
+    r"\b(?:said|says|confirmed|told|announced|reported|asked|urged|expected|agreed|plans)\b",
+    re.IGNORECASE,
+)
+# after a comma, the rest of a list: "his IBF, IBO and WBO titles" is not cut at its comma
+_LIST_GOES_ON = re.compile(r"[\w'’-]+(?:\s[\w'’-]+)?,?\s(?:and|or|&|y|et|und)\s")
 _TRAILING = re.compile(r"[\s,;:.\-–—]+$")
 # "A former employee who opened fire at a party, has been charged …": the subject's relative
 # clause, when the main verb follows it (a headline keeps who did what, not who they were)
@@ -82,21 +99,42 @@ def compress_headline(text: str, limit: int) -> str:
     relative clause and the closing attribution; else its longest fitting clause prefix, else
     its longest fitting prefix that stops before a preposition or conjunction, else its
     longest fitting word prefix that does not end on a function word."""
+    return _compressed(text, limit)[0]
+
+
+def _compressed(text: str, limit: int) -> tuple[str, bool]:
+    """:func:`compress_headline`'s headline, and whether it keeps the news: False when it is
+    cut between words with no preposition or conjunction to stop at, or cut where the news
+    follows ("… confirmed to the Los Angeles Times [that …]", "… has asked neurosurgeon")."""
     whole = _whole_headline(text, limit)
     if whole is not None:
-        return whole
+        return whole, True
     text = " ".join(text.split())
     text = _ATTRIBUTION_END.sub("", _RELATIVE.sub(" ", _TRAILING.sub("", text), count=1))
-    cuts = [m.start() for m in _CLAUSE.finditer(text) if 0 < m.start() <= limit]
+    cuts = [
+        m.start()
+        for m in _CLAUSE.finditer(text)
+        if 0 < m.start() <= limit and not _mid_list(text, m.start(), m.end())
+    ]
     if cuts and cuts[-1] >= limit // 2:
-        return _TRAILING.sub("", text[: cuts[-1]])
+        return _TRAILING.sub("", text[: cuts[-1]]), True
     words = text[: limit + 1].split()[:-1] if not text[limit].isspace() else text[:limit].split()
     for end in range(len(words) - 1, len(words) // 2, -1):
         if words[end].casefold() in _JOINERS:
-            return _TRAILING.sub("", " ".join(words[:end]))
+            prefix = _TRAILING.sub("", " ".join(words[:end]))
+            # "confirmed to the Los Angeles Times [that …]", "has asked neurosurgeon [to …]"
+            said = _REPORTED.search(" ".join(words[max(0, end - _REPORT_REACH) : end]))
+            return prefix, not (said and words[end].casefold() in _WHAT_FOLLOWS)
     while words and not terms_of(words[-1]):
         words.pop()
-    return _TRAILING.sub("", " ".join(words))
+    return _TRAILING.sub("", " ".join(words)), False
+
+
+def _mid_list(text: str, start: int, end: int) -> bool:
+    """Whether the comma at ``text[start:end]`` parts names in a list that goes on ("his IBF,
+    IBO and WBO titles"): cut there, the headline would end on the list's first name."""
+    before = text[:start].rsplit(" ", 1)[-1]
+    return before[:1].isupper() and _LIST_GOES_ON.match(text, end) is not None
 
 
 def _whole_headline(text: str, limit: int) -> str | None:
@@ -128,8 +166,19 @@ def choose_headline(
         agreement = sum(others) / len(others) if others else 0.0
         value = agreement + 0.5 * float(similarity[index, -1]) - _penalty(title, limit)
         ranked.append((value, -index))
-    headline = compress_headline(cleaned[-max(ranked)[1]], limit)
-    return headline if not fragment(headline) else compress_headline(summary, limit)
+    ranked.sort(reverse=True)
+    best = ranked[0][0]
+    cut: str | None = None
+    for value, place in ranked:
+        headline, whole = _compressed(cleaned[-place], limit)
+        if fragment(headline):
+            continue
+        if whole:
+            return headline
+        cut = cut or headline
+        if value < best - WORD_CUT_MARGIN:
+            break
+    return cut if cut is not None else compress_headline(summary, limit)
 
 
 def sentence_headline(summary: str, sentences: Sequence[str], limit: int) -> str:
