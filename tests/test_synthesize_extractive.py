@@ -760,6 +760,22 @@ def test_subheadings_name_a_subtopic_not_a_place_or_number() -> None:
     assert not any(ch.isdigit() for ch in heading) and heading != "Tarrow"
 
 
+def test_a_one_word_subheading_takes_what_follows_it_with_of() -> None:
+    from primenews.synthesize.subheadings import keyphrase_heading
+
+    others = ["Rescuers reached the Tarrow hut on Sunday.", "The Tarrow hut was closed."]
+    emergency = [
+        "The governor declared a state of emergency in Velmark on Monday.",
+        "Every county in Velmark is under a state of emergency.",
+    ]
+    assert keyphrase_heading(emergency, others, set()) == "State of emergency"
+    # not a verb's phrase, and not half a name
+    getting = ["The price of getting back home rose.", "The price rose again."]
+    assert keyphrase_heading(getting, others, set()) == "Price"
+    name = ["The resolution of the Central Election Commission was read.", "It passed."]
+    assert keyphrase_heading(name, others, set()) == "Resolution"
+
+
 def test_casualty_counts_read_the_nearest_count_of_each_kind() -> None:
     from primenews.synthesize.timeline import casualty_counts
 

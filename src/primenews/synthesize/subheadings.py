@@ -5,6 +5,8 @@ section's sentences and few of the others' (RAKE-style), as written in the repor
 name a sub-topic ("Tsunami warning") rather than a bare place, outlet or number ("Port Ellery",
 "245 people"), not a term the whole story uses, never a clause or a verb the story uses, and
 never a phrase a report denies or makes a condition of ("none is in a serious condition").
+A one-word subheading takes the object the section gives it with "of" ("Lack of experience",
+"State of emergency"), unless that would cut a name in two or name a verb's phrase.
 """
 
 from __future__ import annotations
@@ -169,6 +171,8 @@ def keyphrase_heading(
         return _fallback_heading(texts, avoid)
     key, heading = best
     avoid.add(key)
+    if len(heading.split()) == 1:
+        heading = _of_phrase(heading, texts) or heading
     if len(heading) > MAX_HEADING_CHARS:
         heading = heading[:MAX_HEADING_CHARS].rsplit(" ", 1)[0]
     return _capitalised(heading)
@@ -309,6 +313,41 @@ def _rejected(phrase: str) -> bool:
     """Whether the publish gate would reject ``phrase`` as a heading (abstract, cut off,
     boilerplate-like)."""
     return bool(is_filler(phrase) or fragment(phrase) or boilerplate_kind(phrase))
+
+
+def _of_phrase(word: str, texts: Sequence[str]) -> str | None:
+    """A one-word heading with what the section puts after it with "of": "Lack" is "Lack of
+    experience", "State" is "State of emergency", "Use" is "Use of e-cigarettes" (the first
+    such phrase; its object one or two content words, after an article at most, no number)."""
+    pattern = re.compile(
+        rf"\b{re.escape(word)}\s+of\s+((?:(?:the|a|an)\s+)?[^\W\d_][\w'’-]*(?:\s[^\W\d_][\w'’-]*)?)",
+        re.IGNORECASE,
+    )
+    for text in texts:
+        for match in pattern.finditer(text):
+            words = match.group(1).split()
+            while words and (is_stopword(words[-1]) or fold(words[-1]) in _BREAK_WORDS):
+                words.pop()  # "use of e-cigarettes and" → "use of e-cigarettes"
+            if not words or fold(words[-1]) in _DETERMINERS or not terms_of(words[-1]):
+                continue
+            if any(_verb_phrase_word(w) for w in words):
+                continue  # "price of getting back": a verb's phrase
+            after = text[match.end(1) :].split(maxsplit=1)
+            if len(words) == len(match.group(1).split()) and after and after[0][:1].isupper():
+                continue  # "of the Central Election [Commission]": a name cut in two
+            phrase = f"{text[match.start() : match.start(1)]}{' '.join(words)}"
+            phrase = " ".join(phrase.split())
+            if len(phrase) <= MAX_HEADING_CHARS and not _rejected(phrase):
+                return phrase
+    return None
+
+
+def _verb_phrase_word(word: str) -> bool:
+    """A lower-case word in -ing that is no noun ("getting"; not "fishing") or a light verb."""
+    folded = fold(word)
+    return word.islower() and (
+        folded in _LIGHT_VERBS or (folded.endswith("ing") and folded not in _ING_NOUNS)
+    )
 
 
 def _fallback_heading(texts: Sequence[str], avoid: set[str]) -> str:
