@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from primenews.cluster import ClusterOptions, cluster_articles
-from primenews.cluster.consolidate import plan_merges, story_link
+from primenews.cluster.consolidate import plan_lone_merges, plan_merges, story_link
 from primenews.cluster.features import extract_features
 from primenews.cluster.index import ClusterIndex, StoryState
 from primenews.cluster.run import article_vectors
@@ -61,7 +61,9 @@ def test_consolidation_gathers_each_event_that_online_assignment_split(
 
 def test_without_consolidation_the_split_stays(fresh_store: Store, store_url: str) -> None:
     events = add_events(fresh_store)
-    options = ClusterOptions(threshold=NEVER, merge_threshold=NEVER, consolidate_threshold=NEVER)
+    options = ClusterOptions(
+        threshold=NEVER, merge_threshold=NEVER, consolidate_threshold=NEVER, lone_threshold=None
+    )
     report = cluster_articles(
         fresh_store, settings_for(store_url), embedder=HashingEmbedder(), options=options
     )
@@ -157,3 +159,48 @@ def _partition(assignments: dict[int, int]) -> set[frozenset[int]]:
     for article, story in assignments.items():
         by_story.setdefault(story, set()).add(article)
     return {frozenset(g) for g in by_story.values()}
+
+
+def test_a_lone_report_joins_its_unambiguous_nearest_story_at_the_end_of_the_batch(
+    fresh_store: Store, store_url: str
+) -> None:
+    """Online and by consolidation nothing merges here; the lone-report pass alone gathers
+    the reports of each event, and never puts a look-alike event's report in (two close links
+    leave a report alone)."""
+    events = add_events(fresh_store)
+    off = ClusterOptions(
+        threshold=NEVER, merge_threshold=NEVER, consolidate_threshold=NEVER, lone_threshold=None
+    )
+    settings = settings_for(store_url)
+    cluster_articles(fresh_store, settings, embedder=HashingEmbedder(), options=off)
+    assert fresh_store.count_stories() == 10
+    lone = dataclasses.replace(off, lone_threshold=0.25)
+    report = cluster_articles(
+        fresh_store, settings, embedder=HashingEmbedder(), options=lone, rebuild=True
+    )
+    assert 0 < report.consolidated == report.merges
+    assert fresh_store.count_stories() == 10 - report.merges
+    found = groups(fresh_store, *events)
+    assert all(len(g) == 1 for g in found), found  # each event gathered in one story
+    assert len(set.union(*found)) == 4  # the look-alike quakes and rate decisions stay apart
+    # reports shorter than lone_min_words (a headline alone) are left where they are
+    terse = dataclasses.replace(lone, lone_min_words=10_000)
+    report = cluster_articles(
+        fresh_store, settings, embedder=HashingEmbedder(), options=terse, rebuild=True
+    )
+    assert report.merges == 0 and fresh_store.count_stories() == 10
+
+
+def test_a_lone_report_between_two_equally_close_stories_stays_alone(fresh_store: Store) -> None:
+    quake = add_reports(fresh_store, "qa", QUAKE_A, DAY0)
+    twin = add_reports(fresh_store, "twin", QUAKE_A[1:2], DAY0)  # the same report elsewhere
+    index, _stories = _states(fresh_store, quake[1:2], twin, quake[:1])
+    options = ClusterOptions(lone_threshold=0.1)
+    assert plan_lone_merges(index, {3: {1, 2}}, [3], options) == []  # no unambiguous home
+    assert plan_lone_merges(index, {3: {1}}, [3], options) == [(3, 1)]
+    assert plan_lone_merges(index, {3: {1}}, [], options) == []  # only the batch's stories
+    assert plan_lone_merges(index, {3: {1}}, [3], ClusterOptions(lone_threshold=None)) == []
+    # days after the story's span, a report like it may tell a look-alike event: it stays alone
+    later = add_reports(fresh_store, "later", QUAKE_A[:1], DAY0 + timedelta(days=3))
+    index, _stories = _states(fresh_store, quake[1:2], later)
+    assert plan_lone_merges(index, {2: {1}}, [2], options) == []

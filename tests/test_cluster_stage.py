@@ -183,7 +183,9 @@ def test_stories_grow_over_days_and_a_bridging_report_merges_two_stories(
     assert grown.last_published_at is not None and grown.first_published_at is not None
     assert (grown.last_published_at - grown.first_published_at).days == 2
     # Two stories about one event exist (say, clustered with a strict threshold earlier) ...
-    strict = ClusterOptions(threshold=0.99, merge_threshold=0.99, consolidate_threshold=9.0)
+    strict = ClusterOptions(
+        threshold=0.99, merge_threshold=0.99, consolidate_threshold=9.0, lone_threshold=None
+    )
     other = add_article(fresh_store, "https://b.test/1", *QUAKE_A[2], when=DAY0 + timedelta(days=2))
     cluster_articles(fresh_store, settings, embedder=HashingEmbedder(), options=strict)
     separate = fresh_store.story_of(other)
@@ -270,7 +272,7 @@ def test_a_copy_joins_its_originals_story(fresh_store: Store, store_url: str) ->
     fresh_store.save_copy(Copy(copy, original, CopyKind.REWRITE, 0.9))
     # the copy's text tells the other story's event, so consolidation would rightly merge the
     # two stories after the batch: it is kept off to see where the copy itself is placed
-    no_consolidation = ClusterOptions(consolidate_threshold=9.0)
+    no_consolidation = ClusterOptions(consolidate_threshold=9.0, lone_threshold=None)
     report = cluster_articles(
         fresh_store,
         settings_for(store_url),

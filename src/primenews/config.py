@@ -212,6 +212,16 @@ class Settings:
         "hashing); a value no pair reaches, such as 9, switches the passes off.",
         _non_negative,
     )
+    cluster_lone_threshold: float = _setting(
+        0.0,
+        "Clustering: at the end of each batch of up to 256 articles, a story the batch started "
+        "that still holds one report (of at least 20 words of title and lead) joins the "
+        "candidate story in its language and within a day of it that it scores best with on "
+        "average (names and numbers not required), when that score is this or more and leads "
+        "the next best by 0.05; 0 uses the value tuned for the embedder (0.30 for MiniLM and "
+        "other dense sentence models, 0.25 for hashing); 9 switches it off.",
+        _non_negative,
+    )
     cluster_time_window_days: float = _setting(
         7.0,
         "Clustering: most days between a dated article and a dated story's span; the score "

@@ -11,6 +11,14 @@ stories' spans, and only for stories sharing names or numbers (``consolidate_min
 The best pair scoring ``consolidate_threshold`` or more merges first, its links are
 re-scored, and so on until no pair reaches it (greedy average-link agglomeration over a
 bounded candidate graph, never a scan of the store).
+
+At the end of each batch, :func:`plan_lone_merges` looks again at the stories the batch
+started that still hold one report (of ``lone_min_words`` at least: a headline alone says too
+little). A report whose words matched no story well enough to join it online (outlets of
+opposite slant tell one event in few shared words) joins the candidate story in its language
+and within a day of it that it links to best, names and numbers not required, when that link
+reaches ``lone_threshold`` and leads the next best by ``lone_margin`` (an unambiguous nearest
+story; look-alike events give two close links and the report stays alone).
 """
 
 from __future__ import annotations
@@ -24,17 +32,23 @@ import numpy as np
 from primenews.cluster.assign import ClusterOptions, Evidence, combine
 from primenews.cluster.index import ClusterIndex, StoryState
 
-__all__ = ["plan_merges", "story_link"]
+__all__ = ["plan_lone_merges", "plan_merges", "story_link"]
 
 _DAY = 86400.0
+# a lone report further than this from a story's span is no later report of it: a look-alike
+# event days on (a second quake in the region) would otherwise find its only close link there
+_LONE_GAP_DAYS = 1.0
 
 
-def story_link(one: StoryState, other: StoryState, options: ClusterOptions) -> float | None:
+def story_link(
+    one: StoryState, other: StoryState, options: ClusterOptions, *, concrete: bool = True
+) -> float | None:
     """Average-link score of two stories (about 0-1), or None when they may not merge.
 
-    They may not when their spans lie more than ``time_window_days`` apart, or when their
-    reports share, on average, no more than ``consolidate_min_evidence`` of name and number
-    overlap (text alike but nothing concrete in common, as with look-alike headlines).
+    They may not when their spans lie more than ``time_window_days`` apart, or (when
+    ``concrete``) when their reports share, on average, no more than
+    ``consolidate_min_evidence`` of name and number overlap (text alike but nothing concrete
+    in common, as with look-alike headlines).
     """
     gap = _span_gap_days(one, other)
     if gap is not None and gap > options.time_window_days:
@@ -44,7 +58,7 @@ def story_link(one: StoryState, other: StoryState, options: ClusterOptions) -> f
     names = _pair_overlap(one.entities, other.entities) / pairs
     numbers = _pair_overlap(one.numbers, other.numbers) / pairs
     keys = _pair_overlap(one.keyphrases, other.keyphrases) / pairs
-    if names + numbers <= options.consolidate_min_evidence:
+    if concrete and names + numbers <= options.consolidate_min_evidence:
         return None
     evidence = Evidence(mean, mean, names, numbers, keys)  # average link stands for nearest too
     return combine(evidence, options, other_language=_other_languages(one, other), gap=gap)
@@ -66,16 +80,47 @@ def plan_merges(
     return merges
 
 
+def plan_lone_merges(
+    index: ClusterIndex,
+    neighbours: Mapping[int, Iterable[int]],
+    lone: Iterable[int],
+    options: ClusterOptions,
+) -> list[tuple[int, int]]:
+    """The merges (source, target) that bring one-report stories home at the end of a batch.
+
+    ``lone`` are the stories the batch started; ``neighbours`` maps each story the batch
+    touched to the stories its articles were scored against. A started story still holding
+    one report joins its unambiguous nearest story (see ``_Queue.home_of_lone``); judged at
+    the end of the batch, when the story's later reports have had their chance to join it.
+    """
+    if options.lone_threshold is None:
+        return []
+    queue = _Queue(_graph(index, neighbours), index, options, scored=False)
+    merges: list[tuple[int, int]] = []
+    for story in sorted({index.resolve(s) for s in lone}):
+        target = queue.home_of_lone(story)
+        if target is not None:
+            merges.append(queue.merge(story, target))
+    return merges
+
+
 class _Queue:
     """Candidate pairs by score, over scratch copies of the stories (the index stays as is)."""
 
-    def __init__(self, graph: dict[int, set[int]], index: ClusterIndex, options: ClusterOptions):
+    def __init__(
+        self,
+        graph: dict[int, set[int]],
+        index: ClusterIndex,
+        options: ClusterOptions,
+        *,
+        scored: bool = True,  # False: no pairs queued (the lone pass scores its own)
+    ):
         self.graph = graph
         self.options = options
         self.states = {s: _copy(index.stories[s]) for s in graph}
         self.version = dict.fromkeys(graph, 0)
         self.heap: list[tuple[float, int, int, int, int]] = []
-        for one in sorted(graph):
+        for one in sorted(graph) if scored else ():
             for other in sorted(graph[one]):
                 if one < other:
                     self.push(one, other)
@@ -95,6 +140,31 @@ class _Queue:
             if self.version.get(one) == v_one and self.version.get(other) == v_other:
                 return one, other
         return None
+
+    def home_of_lone(self, story: int) -> int | None:
+        """The story a one-report ``story`` belongs to, if any: its best linked neighbour in
+        its language and within a day of its span, when that link reaches ``lone_threshold``
+        (names and numbers not required) and leads the next best by ``lone_margin``: an
+        unambiguous nearest story."""
+        state = self.states.get(story)
+        threshold = self.options.lone_threshold
+        if state is None or state.size != 1 or threshold is None:
+            return None
+        links = sorted(
+            (
+                (score, other)
+                for other in self.graph.get(story, ())
+                if not _other_languages(state, self.states[other])
+                and (_span_gap_days(state, self.states[other]) or 0.0) <= _LONE_GAP_DAYS
+                and (score := story_link(state, self.states[other], self.options, concrete=False))
+                is not None
+            ),
+            reverse=True,
+        )
+        if not links or links[0][0] < threshold:
+            return None
+        runner_up = links[1][0] if len(links) > 1 else -np.inf
+        return links[0][1] if links[0][0] - runner_up >= self.options.lone_margin else None
 
     def merge(self, one: int, other: int) -> tuple[int, int]:
         """Fold the smaller story into the larger; re-score the links of the result."""

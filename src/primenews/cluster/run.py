@@ -24,7 +24,7 @@ from typing import Protocol
 
 from primenews.cluster.assign import ClusterOptions, decide_story
 from primenews.cluster.cache import cached_features
-from primenews.cluster.consolidate import plan_merges
+from primenews.cluster.consolidate import plan_lone_merges, plan_merges
 from primenews.cluster.features import ArticleFeatures
 from primenews.cluster.index import ClusterIndex, reach_start
 from primenews.config import Settings
@@ -209,6 +209,8 @@ class _Clusterer:
         self.options = options
         self.report = report
         self.touched: dict[int, set[int]] = {}  # story -> the candidates its articles met
+        self.batch_touched: dict[int, set[int]] = {}  # the same over the whole batch
+        self.started: list[int] = []  # the stories the batch started
         self.since_consolidation = 0  # articles placed since the last consolidation pass
         self._scored_before = 0  # candidates scored by the states replaced
         self.index = self._load(since)
@@ -261,6 +263,7 @@ class _Clusterer:
             if self.since_consolidation >= self.options.consolidate_every:
                 self.consolidate()
         self.consolidate()
+        self.rehome_lone()
 
     def consolidate(self) -> None:
         """Merge the stories touched since the last pass with candidates they turn out to match."""
@@ -268,6 +271,14 @@ class _Clusterer:
             self.report.consolidated += self._merge(target, (source,))
         self.touched = {}
         self.since_consolidation = 0
+
+    def rehome_lone(self) -> None:
+        """Bring the batch's one-report stories to their unambiguous nearest story."""
+        plan = plan_lone_merges(self.index, self.batch_touched, self.started, self.options)
+        for source, target in plan:
+            self.report.consolidated += self._merge(target, (source,))
+        self.batch_touched = {}
+        self.started = []
 
     def place_one(
         self,
@@ -289,12 +300,15 @@ class _Clusterer:
             story_id = self.store.create_story(_title(article))
             self.index.new_story(story_id)
             self.report.new_stories += 1
+            if features.words >= self.options.lone_min_words:
+                self.started.append(story_id)  # a headline or slug alone says too little
         else:
             story_id = decision.story_id
             self.report.joined += 1
         self._join(article, story_id, vector, features, decision.score)
         self._merge(story_id, decision.merge)
         self.touched.setdefault(story_id, set()).update(decision.candidate_ids)
+        self.batch_touched.setdefault(story_id, set()).update(decision.candidate_ids)
         if cross is not None:
             self.index.add_cross(story_id, cross, features.language)
             partners = self.index.cross_language_partners(
