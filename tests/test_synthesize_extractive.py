@@ -776,6 +776,18 @@ def test_a_one_word_subheading_takes_what_follows_it_with_of() -> None:
     assert keyphrase_heading(name, others, set()) == "Resolution"
 
 
+def test_a_word_taking_an_object_pronoun_is_a_verb_and_ends_no_subheading() -> None:
+    from primenews.synthesize.subheadings import keyphrase_heading
+
+    others = ["About 850 workers at the Tarrow plant stopped work.", "The walkout goes on."]
+    texts = [
+        "The testing room will stay closed until the inspectors approve it.",
+        "Two inspectors will visit the testing room on Monday, and the inspectors approve or "
+        "close it.",
+    ]
+    assert keyphrase_heading(texts, others, set()) == "Testing room"  # not "Inspectors approve"
+
+
 def test_casualty_counts_read_the_nearest_count_of_each_kind() -> None:
     from primenews.synthesize.timeline import casualty_counts
 

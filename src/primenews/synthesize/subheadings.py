@@ -101,6 +101,8 @@ _BEFORE_BASE_VERB = frozenset(
     wouldn't can't cannot couldn't shouldn't
     """.split()  # noqa: SIM905
 )
+# object pronouns (case kept: "US" is a country): the word before one is a verb
+_OBJECT_PRONOUNS = frozenset({"it", "them", "him", "us", "me"})
 _NOUN_ENDINGS = ("tion", "sion", "ment", "ness", "ity", "ance", "ence", "ship", "ism", "ist")
 # content runs after "if" and after "not" that a heading is never drawn from: "… if the
 # vote passes", "none of the nine was in a serious condition"
@@ -184,7 +186,8 @@ class HeadingContext:
     using each term; ``nouns``, the words (folded) it uses as nouns: ending a run of one or
     two content words right after an article or possessive ("the rescue", "a course
     change"); ``verbs``, the lower-case words it puts after "to", "will" or another word
-    that a verb's base form follows ("to reopen")."""
+    that a verb's base form follows ("to reopen"), or before an object pronoun ("approve
+    it")."""
 
     spread: Mapping[str, float]
     nouns: frozenset[str]
@@ -211,6 +214,11 @@ def heading_context(
                 fold(word)
                 for before, word in itertools.pairwise(words)
                 if fold(before) in _BEFORE_BASE_VERB and _may_be_verb(word)
+            )
+            verbs.update(  # "until the inspectors approve it": a word taking an object pronoun
+                fold(word)
+                for word, after in itertools.pairwise(words)
+                if after in _OBJECT_PRONOUNS and _may_be_verb(word)
             )
     total = len(set(keys)) or 1
     spread = {term: len(found) / total for term, found in holders.items()}
