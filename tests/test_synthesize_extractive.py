@@ -15,7 +15,7 @@ from primenews.synthesize.gate import check_page
 from primenews.synthesize.headline import choose_headline, clean_title, compress_headline
 from primenews.synthesize.openers import repair_opener, strip_dateline
 from primenews.synthesize.quotes import find_quote
-from primenews.synthesize.ranking import RankWeights
+from primenews.synthesize.ranking import RankWeights, fit_for_page
 
 # Fictional reports written for this test: Marrowdale, the Quell dam and every name are made up.
 HERALD = (
@@ -215,6 +215,13 @@ def test_datelines_and_labels_are_dropped_from_page_sentences() -> None:
     )
     kept = "Engineers opened the spillway - a first for the dam."
     assert strip_dateline(kept) == kept
+    labelled = "Farms: the engineers expect the fields below the dam to flood by Friday."
+    assert (
+        strip_dateline(labelled)
+        == "The engineers expect the fields below the dam to flood by Friday."
+    )
+    said = "Engineers said: the fields below the dam will flood by Friday."  # no label
+    assert strip_dateline(said) == said
     text = "MARROWDALE (VH) — Engineers opened the spillway of the Quell dam on Tuesday."
     page = ExtractiveSynthesizer().write(1, [_one_report(text, "Quell dam opens")])
     assert page.summary.text == "Engineers opened the spillway of the Quell dam on Tuesday."
@@ -262,6 +269,15 @@ def test_a_question_in_the_reporters_voice_is_no_page_sentence_nor_headline() ->
     written = [page.summary.text, *(x.text for sec in page.sections for x in sec.sentences)]
     assert written and not any(sentence.endswith("?") for sentence in written)
     assert page.headline == "Quell dam opens spillway"
+    # a teaser announcing what follows states nothing either
+    teasing = text.replace(
+        "What happens if the dam fails?", "Here is what the opening means for farms."
+    )
+    page = ExtractiveSynthesizer().write(1, [_one_report(teasing, "Quell dam opens"), telling])
+    written = [page.summary.text, *(x.text for sec in page.sections for x in sec.sentences)]
+    assert written and not any(sentence.startswith("Here is") for sentence in written)
+    assert not fit_for_page("Here's how the spillway works.")
+    assert fit_for_page("Here the engineers opened the spillway of the dam on Tuesday.")
 
 
 def test_a_photo_caption_is_no_page_sentence() -> None:

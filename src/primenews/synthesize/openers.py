@@ -43,7 +43,9 @@ _DATELINE = re.compile(
     r"|[A-ZÀ-Þ][\w.'’ -]{1,40}?(?:,\s*[\w. ]{2,25})?\s*\([\w. -]{2,20}\)\s*(?:[—–:-]+)\s*"
     r"|[A-ZÀ-Þ][A-ZÀ-Þ .,'’-]{2,40}\s*(?:[—–:]|--|-(?=\s))\s*"
     # "Washington, D.C. – April 2, 2025: In a bold …": a place and a date
-    rf"|[A-ZÀ-Þ][\w.'’ -]{{1,40}}?(?:,\s*[\w. ]{{2,25}})?\s*[—–-]\s*{DATE}\s*[:—–-]\s*)"
+    rf"|[A-ZÀ-Þ][\w.'’ -]{{1,40}}?(?:,\s*[\w. ]{{2,25}})?\s*[—–-]\s*{DATE}\s*[:—–-]\s*"
+    # "Prices: the bank hopes …": an explainer's one-word label before a lower-case sentence
+    r"|[A-ZÀ-Þ][\w'’-]{1,20}:\s+(?=[a-zà-þ]))"
 )
 
 _CONNECTIVE = re.compile(
@@ -134,7 +136,8 @@ def has_dangling_opener(text: str) -> bool:
 
 def strip_dateline(text: str) -> str:
     """``text`` without a leading label or dateline ("BREAKING:", "(CNN)", "PARIS (AP) —",
-    "Miami Gardens (USA):"), re-capitalised; unchanged when nothing sensible would remain."""
+    "Miami Gardens (USA):", "Prices: the …"), re-capitalised; unchanged when nothing sensible
+    would remain."""
     match = _DATELINE.match(text)
     if match is None:
         return text

@@ -54,6 +54,8 @@ _BOILERPLATE = re.compile(
 # a headline and its date before the first sentence, with no stop between them
 _HEADLINE_DATE = re.compile(rf"^[^.!?]{{10,160}}?\s{DATE}\s+(?=[A-Z])")
 HEADLINE_WORDS = 12  # a title repeated in the text shorter than this is a headline, not a lead
+# a teaser that announces what follows: "Here is what …", "Here's how …", "Here are the …"
+_TEASER = re.compile(r"^Here(?:'s|’s| is| are)\s+(?:what|how|why|who|where|when|the|a|some)\b")
 _ENDS_WELL = re.compile(r"[.!?…。'\"’”»)]\s*$")
 # a photo caption: "A view shows damage at …", "An artist performs in Paris, France, during …"
 # (present tense, and the agencies' "in City, Country," place)
@@ -183,9 +185,12 @@ def _title_case(title: str) -> bool:
 
 
 def _asks(text: str) -> bool:
-    """A question in the reporter's voice ("What happens when the Pope dies?"): a crosshead
-    or a teaser, which states no fact. A quoted question is someone's words and stays."""
+    """A question in the reporter's voice ("What happens when the Pope dies?") or a teaser
+    ("Here is what the decision means for borrowers."): a crosshead, which states no fact. A
+    quoted question is someone's words and stays."""
     stripped = text.rstrip()
+    if _TEASER.match(stripped):
+        return True
     return stripped.endswith("?") and stripped[:1] not in "\"“«„‘'"
 
 
