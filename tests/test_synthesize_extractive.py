@@ -332,6 +332,18 @@ def test_the_title_repeated_atop_the_text_is_no_page_sentence() -> None:
     page = ExtractiveSynthesizer().write(1, [_one_report(f"{two}. {text}", two)])
     written = [page.summary.text, *(x.text for sec in page.sections for x in sec.sentences)]
     assert not any("Decades" in sentence or "Sure" in sentence for sentence in written)
+    # one sentence of a longer headline on its own line ("… Live updates") is the headline's
+    deck = "Quell dam spillway opened as record rain forces 1,200 residents from their homes"
+    page = ExtractiveSynthesizer().write(
+        1,
+        [_one_report(f"{deck}. Live updates\n\n{text[len(title) + 2 :]}", f"{deck}. Live updates")],
+    )
+    written = [page.summary.text, *(x.text for sec in page.sections for x in sec.sentences)]
+    assert written and not any(sentence.startswith(deck) for sentence in written)
+    # a "title" that is only the text's opening cut off mid-word keeps the lead as a sentence
+    body = text[len(title) + 2 :]
+    page = ExtractiveSynthesizer().write(1, [_one_report(body, body[:110])])
+    assert page.summary.text.startswith("Engineers opened the spillway")
 
 
 def test_dangling_pronoun_opening_the_page_is_repaired_with_its_name() -> None:

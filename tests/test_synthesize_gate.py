@@ -118,6 +118,7 @@ def test_a_whole_headline_is_not_a_fragment(headline: str) -> None:
         (body("The bridge closed &amp; crews left on Tuesday. [1]"), "markup"),
         (body('[caption id="12"]The bridge closed on Tuesday. [1]'), "markup"),
         (body("The cafÃ© near the bridge closed on Tuesday. [1]"), "markup"),
+        (body("Crews had a ?quiet night? at the bridge on Tuesday. [1]"), "markup"),
         (body("The **bridge** closed on Tuesday. [1]"), "markup"),
     ],
 )

@@ -52,7 +52,12 @@ _MARKUP: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"(?:^|\s)#{1,6}\s|\*\*|__|```|^\s*[*-]\s"), "markdown syntax"),
     (re.compile(r"\bclick to tweet\b|\{\{|\}\}|\\[nrt]\b", re.IGNORECASE), "template residue"),
-    (re.compile(r"\ufffd|Ã[\u0080-\u00bf]|â€"), "mis-decoded characters"),
+    # a replacement character, UTF-8 read as Latin-1, or a "?" standing in for a character
+    # the source could not encode ("a ?peaceful night?", "Phu Qu?c")
+    (
+        re.compile(r"\ufffd|Ã[\u0080-\u00bf]|â€|(?:^|(?<=\s))\?[^\W\d_]|[^\W\d_]\?[^\W\d_]"),
+        "mis-decoded characters",
+    ),
 )
 CITATION_MARKER = re.compile(r"\s*(?<!\\)\[\d+(?:\s*[,–-]\s*\d+)*\]")  # "[2]", not "\\[2]"
 # cookie, copyright, share/follow and newsletter lines beyond extract.clean's (mostly English)

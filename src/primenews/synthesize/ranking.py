@@ -56,6 +56,8 @@ _HEADLINE_DATE = re.compile(rf"^[^.!?]{{10,160}}?\s{DATE}\s+(?=[A-Z])")
 HEADLINE_WORDS = 12  # a title repeated in the text shorter than this is a headline, not a lead
 # a teaser that announces what follows: "Here is what …", "Here's how …", "Here are the …"
 _TEASER = re.compile(r"^Here(?:'s|’s| is| are)\s+(?:what|how|why|who|where|when|the|a|some)\b")
+# where a headline ends in the text it tops: a stop, or the end of its line
+_LINE_END = re.compile(r"[.!?:](?:\s|$)|[ \t]*(?:\n|$)")
 _ENDS_WELL = re.compile(r"[.!?…。'\"’”»)]\s*$")
 # a photo caption: "A view shows damage at …", "An artist performs in Paris, France, during …"
 # (present tense, and the agencies' "in City, Country," place)
@@ -114,7 +116,7 @@ def collect_candidates(
     candidates: list[Candidate] = []
     for report in reports:
         article = report.article
-        title = _Title.of(article.title or "")
+        title = _Title.of(article.title or "", article.text)
         for position, found in enumerate(_line_spans(article.text)):
             span = _after_title(_after_date(found), title) if position == 0 else found
             count = len(words_of(span.text))
@@ -143,11 +145,14 @@ class _Title:
     text: str
     bare: str  # see _bare
     cased: bool  # in title case
+    excerpt: bool = False  # the text's opening cut off mid-line, not a headline written for it
 
     @classmethod
-    def of(cls, title: str) -> _Title:
+    def of(cls, title: str, text: str = "") -> _Title:
         title = title.strip()
-        return cls(title, _bare(title), _title_case(title))
+        ends = title.endswith((".", "!", "?")) or _LINE_END.match(text, len(title)) is not None
+        cut = text.startswith(title) and not ends
+        return cls(title, _bare(title), _title_case(title), bool(title) and cut)
 
 
 def _after_date(span: Span) -> Span:
@@ -197,14 +202,17 @@ def _asks(text: str) -> bool:
 def _repeats_title(text: str, title: _Title) -> bool:
     """Whether the sentence ``text`` is the headline ``title`` (or one of its sentences:
     "China Once Looked Tough on Trade." of "China Once Looked Tough on Trade. Now …") written
-    as a headline: in title case, short (fewer than :data:`HEADLINE_WORDS` words), or a
+    as a headline: in title case, short (fewer than :data:`HEADLINE_WORDS` words), only part
+    of the title ("… construction crews are missing." of "… are missing. Live updates"), or a
     question or exclamation given a full stop ("Are the tweets strategic?."). A sentence-case
-    title as long as a lead sentence, which wire copy repeats as its lead, stays."""
+    title as long as a lead sentence, which wire copy repeats whole as its lead, stays."""
     bare = _bare(text)
     if not title.bare or len(bare.split()) < 3 or bare not in title.bare:
         return False
     short = len(bare.split()) < HEADLINE_WORDS  # "Trump loses patience with Puerto Rico."
-    return short or title.cased or text.rstrip().endswith(("?.", "!.", "?”.", '?".'))
+    # one sentence of a longer headline: "… are missing." of "… are missing. Live updates"
+    part = bare != title.bare and not title.excerpt
+    return short or part or title.cased or text.rstrip().endswith(("?.", "!.", "?”.", '?".'))
 
 
 def _bare(text: str) -> str:
