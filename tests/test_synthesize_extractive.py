@@ -551,6 +551,19 @@ def test_headline_cleaning_and_compression() -> None:
     )
     assert clean_title(fused) == "Envoy warned about the mayor's adviser"
     assert clean_title("Read the room: why the vote failed") == "Read the room: why the vote failed"
+    # a live page's label goes, wherever the outlet put it; "live" in the news stays
+    assert clean_title("Quell dam live updates: spillway opened, 1,200 leave homes") == (
+        "Quell dam: spillway opened, 1,200 leave homes"
+    )
+    assert clean_title("Spillway opened at the Quell dam: Live Updates") == (
+        "Spillway opened at the Quell dam"
+    )
+    assert clean_title("Watch live: engineers open the Quell dam spillway") == (
+        "Engineers open the Quell dam spillway"
+    )
+    assert clean_title("Valley TV will not air the dam opening live") == (
+        "Valley TV will not air the dam opening live"
+    )
     spaced = "Woman killed in hit - and - run crash"  # a tokenised hyphen is no outlet suffix
     assert clean_title(spaced) == spaced
     # the subject's relative clause and the closing attribution go before any clause is cut

@@ -37,7 +37,8 @@ SENTENCE_HEADLINE_TRIES = 4  # page sentences after the summary that may head a 
 WORD_CUT_MARGIN = 0.15
 
 _LABEL = re.compile(
-    r"^(?:breaking|watch|live|exclusive|update[d]?|opinion|analysis|video|photos|explainer|"
+    r"^(?:breaking|watch live|watch|live updates|live blog|live|exclusive|update[d]?|opinion|"
+    r"analysis|video|photos|explainer|"
     r"just in|ultima hora|última hora|eilmeldung|en direct|en vivo)\s*(?:news)?\s*[:|\-–—]\s*",
     re.IGNORECASE,
 )
@@ -46,6 +47,13 @@ _LABEL = re.compile(
 _EXPLAINER = re.compile(
     r"(?:What|Why|How|Where|Which|Who|Qué|Por qué|Cómo|Was|Warum|Wie|Pourquoi|Comment|Ce que)\s"
     r"|(?i:opinion|analysis|explainer|comment|editorial|q&a|análisis|analyse|kommentar)\b"
+)
+# a live page's label after its topic or its news: "Key Bridge collapse live updates: 6 dead",
+# "Hiring jumped in March: Live Updates", "Barr to be attorney general – live"
+_LIVE_LABEL = re.compile(
+    r"\s+live (?:updates|blog|coverage)(?=\s*:)"
+    r"|\s*[:.|\-–—]\s*live(?: updates| blog| coverage)?\s*$",
+    re.IGNORECASE,
 )
 _SUFFIX = re.compile(r"\s+[|\-–—]\s+[^|\-–—]{2,40}$")
 # a share line fused onto a title: "… Ukraine   Read Newsmax: Diplomat: Bolton … | Newsmax.com"
@@ -82,7 +90,10 @@ _ATTRIBUTION_END = re.compile(
 def clean_title(title: str) -> str:
     """``title`` without an outlet suffix, a label or surrounding white space."""
     cleaned = " ".join(title.split())
-    cleaned = _LABEL.sub("", cleaned)
+    unlabelled = _LABEL.sub("", cleaned)
+    if unlabelled != cleaned and unlabelled[:1].islower() and not unlabelled[1:2].isupper():
+        unlabelled = unlabelled[:1].upper() + unlabelled[1:]  # "Watch live: engineers …"
+    cleaned = _LIVE_LABEL.sub("", unlabelled)
     read_on = _READ_ON.search(cleaned)
     if read_on and read_on.start() >= 20:
         cleaned = cleaned[: read_on.start()]
