@@ -617,6 +617,24 @@ def test_a_title_cut_after_its_reporting_verb_gives_way_to_one_that_keeps_the_ne
     assert choose_headline(kept, summary).startswith("Salt Harbour board approves breakwater")
 
 
+def test_a_headline_is_not_the_summary_sentence_cut_short() -> None:
+    """Fictional titles: the wire's lead sentence, cut to 90 characters, would head a page
+    whose first sentence is that lead; a title nearly as representative heads it instead."""
+    lead = (
+        "The Velmark coastguard has rescued 14 crew members from the cargo ship Norrland Star "
+        "after it ran aground off Tarrow in a storm on Monday night."
+    )
+    titles = [
+        lead,
+        "Coastguard rescues 14 crew members from cargo ship Norrland Star aground off Tarrow",
+        "Storm drives cargo ship aground near Tarrow",
+    ]
+    assert choose_headline(titles, lead) == titles[1]
+    # a title that is the whole summary sentence is no cut copy, and stays when it fits
+    short = "The Velmark coastguard rescued 14 crew members from the Norrland Star."
+    assert choose_headline([short, titles[2]], short) == short[:-1]
+
+
 def test_story_without_any_text_is_a_synthesis_error() -> None:
     empty = Report(_article(9, "", "Nothing here", "valleyherald.com", "en", 9))
     with pytest.raises(SynthesisError, match="story 5"):

@@ -10,7 +10,8 @@ cut to its longest clause that fits (at a colon, dash, semicolon or comma, but n
 of a list of names that goes on: "his IBF, WBA and WBO titles"), never mid-clause. A title whose
 cut would drop its news (cut after a reporting verb, before what was said: "… confirmed to the
 Los Angeles Times", or between words with nothing to stop at) gives way to one nearly as
-representative (:data:`WORD_CUT_MARGIN`) that fits whole or keeps its news when cut.
+representative (:data:`WORD_CUT_MARGIN`) that fits whole or keeps its news when cut, and a
+title that would be the summary sentence cut short ranks lower (:data:`ECHO_PENALTY`).
 With no usable title the headline is the summary sentence, else a whole page sentence telling
 the same news, else the summary compressed the same way.
 """
@@ -35,6 +36,8 @@ SENTENCE_HEADLINE_TRIES = 4  # page sentences after the summary that may head a 
 # a title whose cut would drop its news (see _compressed) gives way to one at most this much
 # less representative that fits whole or is cut without dropping it
 WORD_CUT_MARGIN = 0.15
+# a title that would head the page as its summary sentence cut short counts this much less
+ECHO_PENALTY = 0.2
 
 _LABEL = re.compile(
     r"^(?:breaking|watch live|watch|live updates|live blog|live|exclusive|update[d]?|opinion|"
@@ -176,6 +179,8 @@ def choose_headline(
         others = [similarity[index, j] for j in range(len(cleaned)) if j != index]
         agreement = sum(others) / len(others) if others else 0.0
         value = agreement + 0.5 * float(similarity[index, -1]) - _penalty(title, limit)
+        if _echoes(compress_headline(title, limit), summary):
+            value -= ECHO_PENALTY
         ranked.append((value, -index))
     ranked.sort(reverse=True)
     best = ranked[0][0]
@@ -190,6 +195,18 @@ def choose_headline(
         if value < best - WORD_CUT_MARGIN:
             break
     return cut if cut is not None else compress_headline(summary, limit)
+
+
+def _echoes(headline: str, summary: str) -> bool:
+    """Whether ``headline`` is the summary sentence cut short: right above it, it reads as a
+    truncated copy of the page's first sentence."""
+    words = _bare_words(headline)
+    said = _bare_words(summary)
+    return 3 <= len(words) < len(said) and said[: len(words)] == words
+
+
+def _bare_words(text: str) -> list[str]:
+    return [word.strip(".,;:!?\"'“”‘’()").casefold() for word in text.split()]
 
 
 def sentence_headline(summary: str, sentences: Sequence[str], limit: int) -> str:
