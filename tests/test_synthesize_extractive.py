@@ -617,6 +617,46 @@ def test_a_title_cut_after_its_reporting_verb_gives_way_to_one_that_keeps_the_ne
     assert choose_headline(kept, summary).startswith("Salt Harbour board approves breakwater")
 
 
+RESCUE_A = (
+    "The Velmark coastguard rescued 14 crew members from the cargo ship Norrland Star after it "
+    "ran aground off Tarrow on Monday night. "
+    "The ship was carrying timber from Halvorsby to the port of Ulm. "
+    "Waves of up to six metres hampered the rescue for several hours. "
+    "The owners, Brandt Shipping, said an engine failure had left the vessel drifting."
+)
+RESCUE_B = (
+    "Helicopters of the Velmark coastguard lifted all 14 sailors off the stranded freighter "
+    "Norrland Star near Tarrow on Monday night. "
+    "Two of the sailors were treated for hypothermia at the Tarrow clinic. "
+    "Salvage crews hope to refloat the ship later this week if the weather calms. "
+    "Environmental officials said no fuel had leaked from the hull so far."
+)
+
+
+def test_another_outlets_retelling_gives_way_when_the_story_has_more_to_say() -> None:
+    """Fictional reports: two outlets' leads tell one rescue in different words. When a story
+    holds enough candidate sentences, the second telling is left out for a new fact; a story
+    with few (three outlets' leads) keeps it, since there is nothing else to say."""
+    reports = [
+        Report(_article(1, RESCUE_A, "Coastguard rescues Norrland Star crew", "a.test", "en", 8)),
+        Report(_article(2, RESCUE_B, "Sailors lifted off stranded freighter", "b.test", "en", 9)),
+    ]
+
+    def written(options: ExtractiveOptions) -> list[str]:
+        page = ExtractiveSynthesizer(options).write(1, reports)
+        return [page.summary.text, *(x.text for sec in page.sections for x in sec.sentences)]
+
+    retold = "Helicopters of the Velmark coastguard lifted all 14 sailors"
+    assert any(s.startswith(retold) for s in written(ExtractiveOptions()))  # 8 candidates
+    lean = written(ExtractiveOptions(retelling_candidates=0))
+    assert lean[0].startswith("The Velmark coastguard rescued 14 crew members")
+    assert not any(s.startswith(retold) for s in lean)
+    assert any(s.startswith("Two of the sailors were treated") for s in lean)
+    assert written(ExtractiveOptions(retelling=None, retelling_candidates=0)) == written(
+        ExtractiveOptions()
+    )
+
+
 def test_a_headline_is_not_the_summary_sentence_cut_short() -> None:
     """Fictional titles: the wire's lead sentence, cut to 90 characters, would head a page
     whose first sentence is that lead; a title nearly as representative heads it instead."""

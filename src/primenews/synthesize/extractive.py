@@ -36,7 +36,10 @@ reports use a sentence's terms: +0.4 ROUGE-1/2 on 0-499, +0.0 on all 2,452), Sum
 word-probability selection (ROUGE-1/2 -0.5/-1.1 on 0-499, +0.4/-0.3 held out), a penalty on
 questions, exclamations and first-person sentences (±0.1). Compression moves NeuS ROUGE by
 under 0.1 (its leads have few asides) and is on because it shortens page sentences without
-losing a cited fact. NeuS val is measured with every setting fixed.
+losing a cited fact. Skipping another outlet's retelling of a chosen sentence (``retelling``)
+halved the repeated pairs on NeuS train pages but cost 0.1 ROUGE-1/2 there, all of it on pages
+left shorter than the reference, so it applies only to stories with more candidate sentences
+than three leads give (``retelling_candidates``). NeuS val is measured with every setting fixed.
 """
 
 from __future__ import annotations
@@ -93,6 +96,11 @@ class ExtractiveOptions:
     novelty: float = 0.45  # least share of a sentence's content terms the page has not said
     body_novelty: float | None = 0.6  # the same after the first ``lead_count`` sentences
     lead_count: int = 3
+    # another outlet's retelling of a chosen sentence (cosine at least this, each the other's
+    # closest sentence in its report, published within a day) is skipped when the story holds
+    # at least ``retelling_candidates`` candidate sentences: it has new facts to say instead
+    retelling: float | None = 0.3
+    retelling_candidates: int = 24
     min_words: int = 6
     max_words: int = 60
     per_section: int = 3
@@ -128,6 +136,7 @@ class ExtractiveSynthesizer:
             novelty=self.options.novelty,
             body_novelty=self.options.body_novelty,
             lead_count=self.options.lead_count,
+            retelling=self._retelling(ranked),
         )
         writer = _PageWriter(ranked, articles, self.options.compress)
         fresh = self._fresh(writer, chosen)
@@ -167,6 +176,13 @@ class ExtractiveSynthesizer:
             },
         )
         return page
+
+    def _retelling(self, ranked: Ranked) -> float | None:
+        """The retelling floor for this story, or None when it has too few candidate sentences
+        to fill a page without retellings (a story told in three leads)."""
+        if len(ranked.candidates) < self.options.retelling_candidates:
+            return None
+        return self.options.retelling
 
     def _fresh(self, writer: _PageWriter, chosen: list[int]) -> list[int]:
         """The chosen sentences that may lead as the story's later developments (see

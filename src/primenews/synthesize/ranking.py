@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 from numpy.typing import NDArray
@@ -53,7 +53,10 @@ _BOILERPLATE = re.compile(
 )
 # a headline and its date before the first sentence, with no stop between them
 _HEADLINE_DATE = re.compile(rf"^[^.!?]{{10,160}}?\s{DATE}\s+(?=[A-Z])")
-HEADLINE_WORDS = 12  # a title repeated in the text shorter than this is a headline, not a lead
+HEADLINE_WORDS = 12
+_SAME_DAY = timedelta(
+    hours=24
+)  # a title repeated in the text shorter than this is a headline, not a lead
 # a teaser that announces what follows: "Here is what …", "Here's how …", "Here are the …"
 _TEASER = re.compile(r"^Here(?:'s|’s| is| are)\s+(?:what|how|why|who|where|when|the|a|some)\b")
 # where a headline ends in the text it tops: a stop, or the end of its line
@@ -305,6 +308,27 @@ def _scaled(values: NDArray[np.float64]) -> NDArray[np.float64]:
     return values / top if top > 0 else values
 
 
+def _retells(ranked: Ranked, index: int, other: int, floor: float) -> bool:
+    """Whether candidate ``index`` tells the fact of ``other`` again in another report's words:
+    they come from different reports published within a day of each other, are at least
+    ``floor`` similar, and each is the other's closest sentence in its report."""
+    candidates = ranked.candidates
+    mine, theirs = candidates[index].article_id, candidates[other].article_id
+    similarity = ranked.similarity
+    if mine == theirs or similarity[index, other] < floor:
+        return False
+    dates = (candidates[index].published_at, candidates[other].published_at)
+    if dates[0] is not None and dates[1] is not None and abs(dates[0] - dates[1]) > _SAME_DAY:
+        return False  # a day later the same words tell a development, not a retelling
+    owners = np.array([c.article_id for c in candidates])
+    in_theirs = np.flatnonzero(owners == theirs)
+    in_mine = np.flatnonzero(owners == mine)
+    return bool(
+        in_theirs[similarity[index, in_theirs].argmax()] == other
+        and in_mine[similarity[other, in_mine].argmax()] == index
+    )
+
+
 def select_sentences(
     ranked: Ranked,
     *,
@@ -315,6 +339,7 @@ def select_sentences(
     usable: Callable[[str], bool] = fit_for_page,
     body_novelty: float | None = None,
     lead_count: int = 0,
+    retelling: float | None = None,
 ) -> list[int]:
     """Indices of up to ``count`` candidates, by maximal marginal relevance, best first.
 
@@ -343,6 +368,10 @@ def select_sentences(
         terms = set(terms_of(text))
         floor = novelty if body_novelty is None or len(chosen) < lead_count else body_novelty
         if chosen and terms and len(terms - said) < floor * len(terms):
+            continue
+        if retelling is not None and any(
+            _retells(ranked, best_index, c, retelling) for c in chosen
+        ):
             continue
         if usable(text):
             chosen.append(best_index)
