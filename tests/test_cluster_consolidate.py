@@ -204,3 +204,57 @@ def test_a_lone_report_between_two_equally_close_stories_stays_alone(fresh_store
     later = add_reports(fresh_store, "later", QUAKE_A[:1], DAY0 + timedelta(days=3))
     index, _stories = _states(fresh_store, quake[1:2], later)
     assert plan_lone_merges(index, {2: {1}}, [2], options) == []
+
+
+# Fictional bouts: one champion, two challengers on two nights (look-alike events).
+BOUT_RAHN = [
+    (
+        "Tomas Vale stops Ivo Rahn in seventh round",
+        "Tomas Vale stopped Ivo Rahn in the seventh round in Halvorsby to keep his title.",
+    ),
+    (
+        "Vale retains title against Rahn",
+        "Champion Tomas Vale beat Ivo Rahn in Halvorsby, the referee stopping it in round seven.",
+    ),
+    (
+        "Rahn beaten by Vale",
+        "Ivo Rahn could not survive round seven against Tomas Vale, who keeps his title.",
+    ),
+]
+BOUT_DAHL = [
+    (
+        "Tomas Vale stops Anton Dahl in sixth round",
+        "Tomas Vale stopped Anton Dahl in the sixth round in Halvorsby to keep his title.",
+    ),
+    (
+        "Vale retains title against Dahl",
+        "Champion Tomas Vale beat Anton Dahl in Halvorsby, the referee stopping it in round six.",
+    ),
+    (
+        "Dahl beaten by Vale",
+        "Anton Dahl could not survive round six against Tomas Vale, who keeps his title.",
+    ),
+]
+
+
+def test_stories_that_each_name_someone_the_other_never_names_do_not_merge(
+    fresh_store: Store,
+) -> None:
+    rahn = add_reports(fresh_store, "rahn", BOUT_RAHN, DAY0)
+    dahl = add_reports(fresh_store, "dahl", BOUT_DAHL, DAY0)
+    again = add_reports(fresh_store, "again", BOUT_RAHN, DAY0)  # the same bout, elsewhere
+    _index, (one, other, part) = _states(fresh_store, rahn, dahl, again)
+    loose = ClusterOptions(consolidate_threshold=0.0)
+    assert story_link(one, other, loose) is not None  # alike in words, names and numbers
+    clashing = dataclasses.replace(loose, clash_share=0.6)
+    assert (
+        story_link(one, other, clashing) is None
+    )  # Rahn in every report of one, Dahl of the other
+    assert story_link(one, part, clashing) is not None  # one bout: no clash
+    few = dataclasses.replace(clashing, clash_min_reports=4)
+    assert story_link(one, other, few) is not None  # three reports are too few to tell
+
+
+def test_the_dense_preset_checks_for_clashing_signatures() -> None:
+    assert ClusterOptions.for_embedder("all-MiniLM-L6-v2").clash_share == 0.6
+    assert ClusterOptions.for_embedder("hashing-v1-1024-c4").clash_share is None

@@ -53,6 +53,8 @@ def story_link(
     gap = _span_gap_days(one, other)
     if gap is not None and gap > options.time_window_days:
         return None
+    if _signatures_clash(one, other, options):
+        return None
     pairs = max(one.size, 1) * max(other.size, 1)
     mean = float(np.dot(one.vector_sum, other.vector_sum)) / pairs
     names = _pair_overlap(one.entities, other.entities) / pairs
@@ -62,6 +64,22 @@ def story_link(
         return None
     evidence = Evidence(mean, mean, names, numbers, keys)  # average link stands for nearest too
     return combine(evidence, options, other_language=_other_languages(one, other), gap=gap)
+
+
+def _signatures_clash(one: StoryState, other: StoryState, options: ClusterOptions) -> bool:
+    """Whether each story names, in at least ``clash_share`` of its reports, someone or
+    something the other never names: two look-alike events ("Klitschko stops Rahman",
+    "Klitschko stops Thompson"), not one event told by different outlets. Only stories of
+    ``clash_min_reports`` reports or more have signatures worth the name."""
+    share, least = options.clash_share, options.clash_min_reports
+    if share is None or one.size < least or other.size < least:
+        return False
+    return _signature_missing(one, other, share) and _signature_missing(other, one, share)
+
+
+def _signature_missing(one: StoryState, other: StoryState, share: float) -> bool:
+    least = share * one.size
+    return any(n >= least and other.named[key] == 0 for key, n in one.named.items())
 
 
 def plan_merges(

@@ -58,6 +58,7 @@ class StoryState:
     vector_sum: Vectors
     size: int = 0
     entities: Counter[str] = field(default_factory=Counter)  # sums of unit-length weights
+    named: Counter[str] = field(default_factory=Counter)  # reports naming each entity
     numbers: Counter[str] = field(default_factory=Counter)
     keyphrases: Counter[str] = field(default_factory=Counter)
     first: datetime | None = None
@@ -83,6 +84,7 @@ class StoryState:
         self.vector_sum += vector
         self.size += 1
         self.entities.update(weights.entities)
+        self.named.update(features.entities)
         self.numbers.update(weights.numbers)
         self.keyphrases.update(weights.keyphrases)
         self.languages.update([features.language or "?"])
@@ -95,6 +97,7 @@ class StoryState:
         self.vector_sum += other.vector_sum
         self.size += other.size
         self.entities.update(other.entities)
+        self.named.update(other.named)
         self.numbers.update(other.numbers)
         self.keyphrases.update(other.keyphrases)
         self.languages.update(other.languages)
