@@ -48,7 +48,8 @@ def story_link(
     They may not when their spans lie more than ``time_window_days`` apart, or (when
     ``concrete``) when their reports share, on average, no more than
     ``consolidate_min_evidence`` of name and number overlap (text alike but nothing concrete
-    in common, as with look-alike headlines).
+    in common, as with look-alike headlines), or when their signatures clash (see
+    :func:`_signatures_clash`: each names someone the other never does).
     """
     gap = _span_gap_days(one, other)
     if gap is not None and gap > options.time_window_days:
