@@ -136,6 +136,7 @@ class _Queue:
     ):
         self.graph = graph
         self.options = options
+        self.scored = scored
         self.states = {s: _copy(index.stories[s]) for s in graph}
         self.version = dict.fromkeys(graph, 0)
         self.heap: list[tuple[float, int, int, int, int]] = []
@@ -196,7 +197,8 @@ class _Queue:
         for node in sorted(links):
             self.graph[node].discard(source)
             self.graph[node].add(target)
-            self.push(target, node)
+            if self.scored:
+                self.push(target, node)
         return source, target
 
 

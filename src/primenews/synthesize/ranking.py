@@ -308,10 +308,13 @@ def _scaled(values: NDArray[np.float64]) -> NDArray[np.float64]:
     return values / top if top > 0 else values
 
 
-def _retells(ranked: Ranked, index: int, other: int, floor: float) -> bool:
+def _retells(
+    ranked: Ranked, owners: NDArray[np.int_], index: int, other: int, floor: float
+) -> bool:
     """Whether candidate ``index`` tells the fact of ``other`` again in another report's words:
     they come from different reports published within a day of each other, are at least
-    ``floor`` similar, and each is the other's closest sentence in its report."""
+    ``floor`` similar, and each is the other's closest sentence in its report (``owners``:
+    each candidate's article id)."""
     candidates = ranked.candidates
     mine, theirs = candidates[index].article_id, candidates[other].article_id
     similarity = ranked.similarity
@@ -320,7 +323,6 @@ def _retells(ranked: Ranked, index: int, other: int, floor: float) -> bool:
     dates = (candidates[index].published_at, candidates[other].published_at)
     if dates[0] is not None and dates[1] is not None and abs(dates[0] - dates[1]) > _SAME_DAY:
         return False  # a day later the same words tell a development, not a retelling
-    owners = np.array([c.article_id for c in candidates])
     in_theirs = np.flatnonzero(owners == theirs)
     in_mine = np.flatnonzero(owners == mine)
     return bool(
@@ -349,6 +351,7 @@ def select_sentences(
     A candidate is checked with ``usable`` only when it would be chosen.
     """
     scores = _scaled(ranked.scores)
+    owners = np.array([c.article_id for c in ranked.candidates])
     chosen: list[int] = []
     said: set[str] = set()
     available = list(range(len(ranked.candidates)))
@@ -370,7 +373,7 @@ def select_sentences(
         if chosen and terms and len(terms - said) < floor * len(terms):
             continue
         if retelling is not None and any(
-            _retells(ranked, best_index, c, retelling) for c in chosen
+            _retells(ranked, owners, best_index, c, retelling) for c in chosen
         ):
             continue
         if usable(text):
