@@ -278,6 +278,10 @@ def test_a_question_in_the_reporters_voice_is_no_page_sentence_nor_headline() ->
     assert written and not any(sentence.startswith("Here is") for sentence in written)
     assert not fit_for_page("Here's how the spillway works.")
     assert fit_for_page("Here the engineers opened the spillway of the dam on Tuesday.")
+    # words to the reader are a hook, not a fact; "you" in someone's quoted words stays
+    assert not fit_for_page("If you live below the Quell dam, you had a long night on Tuesday.")
+    assert fit_for_page('"You could hear the water roar," said farmer Ada Lindqvist on Tuesday.')
+    assert fit_for_page("You could hear the water from the bridge, '' Lindqvist told the Herald.")
 
 
 def test_a_photo_caption_is_no_page_sentence() -> None:

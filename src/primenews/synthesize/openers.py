@@ -26,6 +26,7 @@ __all__ = [
     "has_dangling_opener",
     "last_named_person",
     "last_subject",
+    "outside_quotes",
     "repair_opener",
     "strip_dateline",
 ]
@@ -174,8 +175,13 @@ def _bare_quotation(text: str) -> bool:
     """Whether ``text`` is nothing but a quotation: its speaker was named in another sentence
     ('… ," said Piet Vandeleur. "Offshore quakes of this size happen …"'), so alone it is a
     claim nobody made."""
-    outside = _QUOTED.sub("", text)
+    outside = outside_quotes(text)
     return outside != text and not any(ch.isalnum() for ch in outside)
+
+
+def outside_quotes(text: str) -> str:
+    """``text`` without its quoted passages: the words in the writer's own voice."""
+    return _QUOTED.sub("", text)
 
 
 def last_named_person(text: str) -> tuple[str, int] | None:

@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from primenews.models import Report
 from primenews.synthesize.gate_rules import boilerplate_kind, markup_problem, truncation
-from primenews.synthesize.openers import DATE
+from primenews.synthesize.openers import DATE, outside_quotes
 from primenews.synthesize.sentences import Span, split_sentences
 from primenews.synthesize.textstats import (
     TermMatrix,
@@ -57,6 +57,9 @@ HEADLINE_WORDS = 12
 _SAME_DAY = timedelta(
     hours=24
 )  # a title repeated in the text shorter than this is a headline, not a lead
+_SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself|you're|you've|you'll)\b", re.IGNORECASE)
+_STRAY_QUOTE = re.compile(r"[\"“”«»„]|''|``")
+_ATTRIBUTED = re.compile(r"\b(?:said|says|told|tells|asked|wrote|added)\b")
 # a teaser that announces what follows: "Here is what …", "Here's how …", "Here are the …"
 _TEASER = re.compile(r"^Here(?:'s|’s| is| are)\s+(?:what|how|why|who|where|when|the|a|some)\b")
 # where a headline ends in the text it tops: a stop, or the end of its line
@@ -193,13 +196,23 @@ def _title_case(title: str) -> bool:
 
 
 def _asks(text: str) -> bool:
-    """A question in the reporter's voice ("What happens when the Pope dies?") or a teaser
-    ("Here is what the decision means for borrowers."): a crosshead, which states no fact. A
-    quoted question is someone's words and stays."""
+    """A question in the reporter's voice ("What happens when the Pope dies?"), a teaser
+    ("Here is what the decision means for borrowers.") or words to the reader: a crosshead or
+    a hook, which states no fact. A quoted question is someone's words and stays."""
     stripped = text.rstrip()
-    if _TEASER.match(stripped):
+    if _TEASER.match(stripped) or _addresses_reader(stripped):
         return True
     return stripped.endswith("?") and stripped[:1] not in "\"“«„‘'"
+
+
+def _addresses_reader(text: str) -> bool:
+    """Whether the writer speaks to the reader ("If you could not pay for your coffee …, you
+    were not alone."): a feature's hook, not a fact. "You" inside a quotation, or in a
+    sentence with a stray quotation mark or an attribution (the rest of a quote), is the
+    speaker's."""
+    if not _SECOND_PERSON.search(outside_quotes(text)):
+        return False
+    return not (_STRAY_QUOTE.search(outside_quotes(text)) or _ATTRIBUTED.search(text))
 
 
 def _repeats_title(text: str, title: _Title) -> bool:
