@@ -274,6 +274,8 @@ def test_a_citation_marker_leads_to_the_quoted_sentence_and_the_report(
     assert target is not None and re.fullmatch(r"#src-\d+", target)
     marker.focus()
     page.keyboard.press("Enter")  # followed with the keyboard, as a reader without a mouse
+    # the jump to the fragment lands a moment after the key press on a busy machine
+    page.wait_for_function("target => location.hash === target", arg=target)
     assert page.url.endswith(target)
     entry = page.locator(f"li{target}")
     assert entry.is_visible()
@@ -427,6 +429,7 @@ def test_tab_reaches_the_skip_link_first_and_it_moves_focus_to_main(site: Site, 
     box = page.locator(".skip-link").bounding_box()
     assert box is not None and box["y"] >= 0  # shown on screen while focused
     page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'main'")
     assert page.evaluate("document.activeElement.id") == "main"
     page.keyboard.press("Tab")  # the next stop is inside main, not back in the header
     assert page.evaluate("document.getElementById('main').contains(document.activeElement)")
