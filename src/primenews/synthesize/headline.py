@@ -174,19 +174,20 @@ def choose_headline(
         return sentence_headline(summary, sentences, limit)
     matrix = term_matrix([*cleaned, summary])
     similarity = matrix.similarity()
+    compressed = [_compressed(title, limit) for title in cleaned]
     ranked: list[tuple[float, int]] = []
     for index, title in enumerate(cleaned):
         others = [similarity[index, j] for j in range(len(cleaned)) if j != index]
         agreement = sum(others) / len(others) if others else 0.0
         value = agreement + 0.5 * float(similarity[index, -1]) - _penalty(title, limit)
-        if _echoes(compress_headline(title, limit), summary):
+        if _echoes(compressed[index][0], summary):
             value -= ECHO_PENALTY
         ranked.append((value, -index))
     ranked.sort(reverse=True)
     best = ranked[0][0]
     cut: str | None = None
     for value, place in ranked:
-        headline, whole = _compressed(cleaned[-place], limit)
+        headline, whole = compressed[-place]
         if fragment(headline):
             continue
         if whole:

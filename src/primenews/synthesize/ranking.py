@@ -195,7 +195,7 @@ def _title_case(title: str) -> bool:
     return len(long) >= 3 and sum(word[0].isupper() for word in long) > 0.6 * len(long)
 
 
-def _asks(text: str) -> bool:
+def _states_nothing(text: str) -> bool:
     """A question in the reporter's voice ("What happens when the Pope dies?"), a teaser
     ("Here is what the decision means for borrowers.") or words to the reader: a crosshead or
     a hook, which states no fact. A quoted question is someone's words and stays."""
@@ -210,9 +210,10 @@ def _addresses_reader(text: str) -> bool:
     were not alone."): a feature's hook, not a fact. "You" inside a quotation, or in a
     sentence with a stray quotation mark or an attribution (the rest of a quote), is the
     speaker's."""
-    if not _SECOND_PERSON.search(outside_quotes(text)):
+    own = outside_quotes(text)
+    if not _SECOND_PERSON.search(own):
         return False
-    return not (_STRAY_QUOTE.search(outside_quotes(text)) or _ATTRIBUTED.search(text))
+    return not (_STRAY_QUOTE.search(own) or _ATTRIBUTED.search(text))
 
 
 def _repeats_title(text: str, title: _Title) -> bool:
@@ -255,7 +256,7 @@ def _line_spans(text: str) -> list[Span]:
 def fit_for_page(text: str) -> bool:
     """Whether the writer may publish ``text`` as a page sentence: the gate would take it and
     it states something (a question stays a candidate, for the centrality of the others)."""
-    return passes_gate(text) and not _asks(text)
+    return passes_gate(text) and not _states_nothing(text)
 
 
 def passes_gate(text: str) -> bool:
