@@ -215,6 +215,36 @@ def test_stories_grow_over_days_and_a_bridging_report_merges_two_stories(
     assert merged is not None and merged.title == QUAKE_A[0][0]  # the earliest report's title
 
 
+def test_an_undated_report_never_bridges_two_stories_months_apart(
+    fresh_store: Store, store_url: str
+) -> None:
+    # One quake story in March, a look-alike one (same words, same town) in September: each
+    # is near an undated report, but folding both into it would join two events months apart.
+    settings = settings_for(store_url)
+    march = add_reports(fresh_store, "mar", QUAKE_A[:2], DAY0)
+    september = add_reports(fresh_store, "sep", QUAKE_A[1:], DAY0 + timedelta(days=180))
+    cluster_articles(fresh_store, settings, embedder=HashingEmbedder())
+    assigned = fresh_store.story_assignments()
+    assert assigned[march[0]] != assigned[september[0]]  # the time window keeps them apart
+    bridge_text = " ".join(text for _title, text in QUAKE_A)
+    undated = add_article(
+        fresh_store, "https://c.test/undated", "Valdoria quake: 41 dead in Port Hesk",
+        bridge_text,
+        when=None,
+    )
+    report = cluster_articles(
+        fresh_store,
+        settings,
+        embedder=HashingEmbedder(),
+        options=ClusterOptions(threshold=0.3, merge_threshold=0.3),
+    )
+    assert report.assigned == 1 and report.merges == 0
+    assigned = fresh_store.story_assignments()
+    assert assigned[undated] in {assigned[march[0]], assigned[september[0]]}
+    assert assigned[march[0]] != assigned[september[0]]
+    assert len({assigned[i] for i in march}) == len({assigned[i] for i in september}) == 1
+
+
 def test_rebuild_equals_a_fresh_run_and_rerunning_assigns_nothing(
     fresh_store: Store, store_url: str, tmp_path: Path
 ) -> None:

@@ -342,6 +342,17 @@ class ClusterIndex:
                 found.append((link, other_id))
         return [other_id for _link, other_id in sorted(found, reverse=True)]
 
+    def apart(self, one_id: int, other_id: int, window_days: float) -> bool:
+        """Whether the two stories' dated spans lie more than ``window_days`` apart.
+
+        Candidates checked one by one against a third story (the partners of an undated
+        report, the stories an article bridges) can be near it and yet months from each
+        other: folding them in turn must not join two look-alike events that way.
+        """
+        one = self.stories.get(self.resolve(one_id))
+        other = self.stories.get(self.resolve(other_id))
+        return one is not None and other is not None and _span_gap_days(one, other) > window_days
+
     def merge(self, source_id: int, target_id: int) -> None:
         """Fold story ``source_id`` into ``target_id``; its id redirects from now on."""
         source_id, target_id = self.resolve(source_id), self.resolve(target_id)

@@ -355,6 +355,15 @@ class _Clusterer:
             source = self.index.resolve(other)
             if source == story_id:
                 continue
+            if self.index.apart(source, story_id, self.options.time_window_days):
+                logger.info(
+                    "kept story %d apart from %d: their reports lie more than %g days apart",
+                    source,
+                    story_id,
+                    self.options.time_window_days,
+                    extra={"stage": STAGE},
+                )
+                continue
             self._keep_earliest_title(source, story_id)
             self.store.merge_stories(source, story_id)
             self.index.merge(source, story_id)
