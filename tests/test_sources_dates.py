@@ -58,6 +58,10 @@ def test_struct_time() -> None:
         ("Port Hesk, 3 de marzo de 2021. Un terremoto", datetime(2021, 3, 3, tzinfo=UTC)),
         ("Le 1er mars 2020, la banque centrale", datetime(2020, 3, 1, tzinfo=UTC)),
         ("Updated 2024-07-19 08:00 — outage", datetime(2024, 7, 19, tzinfo=UTC)),
+        (  # a birthday first, then the dateline
+            "Born March 3, 1950, the judge. SEOUL, 10 October 2024 (AP) - The",
+            datetime(2024, 10, 10, tzinfo=UTC),
+        ),
     ],
 )
 def test_a_dateline_date_is_read_in_several_languages(text: str, expected: datetime) -> None:
@@ -70,6 +74,10 @@ def test_a_dateline_date_is_read_in_several_languages(text: str, expected: datet
         "The mayor, who took office in May 2001, said nothing.",  # no day: not a dateline
         "February 30, 2024 is not a day",  # impossible date
         "x" * 400 + " March 27, 2008",  # past the dateline: a date the story mentions
+        "Han Kang wins the prize. Born November 27, 1970 in Gwangju, she lives in Seoul.",
+        "Die Autorin, geboren am 27. November 1970 in Gwangju, lebt in Seoul.",
+        "La autora, nacida el 27 de noviembre de 1970, vive en Seúl.",
+        "The plant, in service since March 3, 1998, closed.",
     ],
 )
 def test_no_dateline_date_when_there_is_none(text: str) -> None:

@@ -24,7 +24,7 @@ __all__ = ["FEATURES_SCHEME", "cached_features", "decode_features", "encode_feat
 
 # Name of the cached form: change it whenever extract_features gives other keys for a text,
 # so that no run mixes features of two schemes (old rows are then simply not read).
-FEATURES_SCHEME = "features-v1"
+FEATURES_SCHEME = "features-v2"  # v2: no dateline date right after "born" or "since"
 
 
 def cached_features(store: Store, articles: Sequence[Article]) -> dict[int, ArticleFeatures]:

@@ -127,16 +127,29 @@ _DATELINES = (
 )
 
 
+# a date right after one of these words is someone's birthday or a starting point ("Born
+# November 27, 1970 in Gwangju", "seit dem 1. Mai 2004"), not the report's date
+_NOT_DATELINE = re.compile(
+    r"\b(?:born|n[ée]e?|geboren|nacid[oa]|naci[óo]|nat[oa]|since|seit(?:\s+dem)?|desde"
+    r"|depuis|dal|dall'|founded|established|until|bis)\s*(?:on\s+|in\s+|el\s+|le\s+|am\s+|il\s+)?$",
+    re.I,
+)
+
+
 def dateline_date(text: str, *, chars: int = 300) -> datetime | None:
     """A date written at the top of an article ("March 27, 2008", "27 de marzo de 2008").
 
     For articles whose source gave no publication date: wire copy and many archives carry
     one in the dateline. Only the first ``chars`` characters are read, so a date the story
-    merely mentions further down is not taken for its own. Midnight UTC of that day.
+    merely mentions further down is not taken for its own; nor is a date right after "born"
+    or "since" (in the languages met most). Midnight UTC of that day.
     """
     head = text[:chars]
     for pattern in _DATELINES:
-        match = pattern.search(head)
+        match = next(
+            (m for m in pattern.finditer(head) if not _NOT_DATELINE.search(head[: m.start()])),
+            None,
+        )
         if match is None:
             continue
         month = match.group("month").lower()
