@@ -282,6 +282,14 @@ def test_a_question_in_the_reporters_voice_is_no_page_sentence_nor_headline() ->
     assert not fit_for_page("If you live below the Quell dam, you had a long night on Tuesday.")
     assert fit_for_page('"You could hear the water roar," said farmer Ada Lindqvist on Tuesday.')
     assert fit_for_page("You could hear the water from the bridge, '' Lindqvist told the Herald.")
+    # words in the first person outside quotation marks are someone's, printed without them
+    # (a statement's text, the tail of a quotation), or a blogger's own: not the page's voice
+    assert not fit_for_page("We have reached an agreement in principle to reopen the dam.")
+    assert not fit_for_page("I confirmed yesterday that the spillway had been opened.")
+    assert not fit_for_page("The engineers told us the spillway would stay open all week.")
+    assert fit_for_page('"We opened it at dawn," said engineer Ada Lindqvist on Tuesday.')
+    assert fit_for_page("Even as clade II cases declined, infections with clade I mpox rose.")
+    assert fit_for_page("The dam was built by the US Army after World War I ended in 1918.")
 
 
 def test_a_photo_caption_is_no_page_sentence() -> None:
@@ -591,6 +599,14 @@ def test_headline_cleaning_and_compression() -> None:
         "IBF, WBA and WBO heavyweight titles on Saturday night"
     )
     assert not compress_headline(titles, 90).endswith("IBF")
+    # a cut before "after" or "before" takes the span of time that belongs to it along
+    timed = (
+        "The Quell dam board said it reached an agreement to reopen the spillway road days after "
+        "the flood closed it, ending a week of detours"
+    )
+    assert compress_headline(timed, 90) == (
+        "The Quell dam board said it reached an agreement to reopen the spillway road"
+    )
 
 
 def test_a_title_cut_after_its_reporting_verb_gives_way_to_one_that_keeps_the_news() -> None:

@@ -80,6 +80,14 @@ _REPORTED = re.compile(
 # after a comma, the rest of a list: "his IBF, IBO and WBO titles" is not cut at its comma
 _LIST_GOES_ON = re.compile(r"[\w'’-]+(?:\s[\w'’-]+)?,?\s(?:and|or|&|y|et|und)\s")
 _TRAILING = re.compile(r"[\s,;:.\-–—]+$")
+# the span of time that an "after"/"before" a cut stops at belongs to: "… as CEO [days] after
+# his ouster", "… [just hours] before the vote"
+_TIME_SPAN = re.compile(
+    r"(?:\s+(?:just|only|shortly|some|a\s+few|several|\d+|a|an|one|two|three|four|five|six"
+    r"|seven|eight|nine|ten))*\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|moments?)$",
+    re.IGNORECASE,
+)
+_TIME_JOINERS = frozenset({"after", "before", "nach", "vor", "tras", "antes", "après", "avant"})
 # "A former employee who opened fire at a party, has been charged …": the subject's relative
 # clause, when the main verb follows it (a headline keeps who did what, not who they were)
 _RELATIVE = re.compile(r"(?<=\w)\s+(?:who|which)\s[^,;:()]{3,120},\s+(?=[a-z])")
@@ -136,6 +144,8 @@ def _compressed(text: str, limit: int) -> tuple[str, bool]:
     for end in range(len(words) - 1, len(words) // 2, -1):
         if words[end].casefold() in _JOINERS:
             prefix = _TRAILING.sub("", " ".join(words[:end]))
+            if words[end].casefold() in _TIME_JOINERS:
+                prefix = _TRAILING.sub("", _TIME_SPAN.sub("", prefix))
             # "confirmed to the Los Angeles Times [that …]", "has asked neurosurgeon [to …]"
             said = _REPORTED.search(" ".join(words[max(0, end - _REPORT_REACH) : end]))
             return prefix, not (said and words[end].casefold() in _WHAT_FOLLOWS)

@@ -59,6 +59,10 @@ _SAME_DAY = timedelta(
 )  # a title repeated in the text shorter than this is a headline, not a lead
 _SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself|you're|you've|you'll)\b", re.IGNORECASE)
 _STRAY_QUOTE = re.compile(r"[\"“”«»„]|''|``")
+# first-person words (case-sensitive: "US" is a country; "I" is checked in context)
+_FIRST_PERSON = re.compile(r"\b(?:I|we|We|me|us|my|My|our|Our|ours|myself|ourselves)\b")
+# words before a Roman numeral I ("clade I mpox", "Phase I trial", "World War I")
+_NUMBERED = frozenset("clade type phase stage category class grade level part chapter title".split())
 _ATTRIBUTED = re.compile(r"\b(?:said|says|told|tells|asked|wrote|added)\b")
 # a teaser that announces what follows: "Here is what …", "Here's how …", "Here are the …"
 _TEASER = re.compile(r"^Here(?:'s|’s| is| are)\s+(?:what|how|why|who|where|when|the|a|some)\b")
@@ -216,6 +220,25 @@ def _addresses_reader(text: str) -> bool:
     return not (_STRAY_QUOTE.search(own) or _ATTRIBUTED.search(text))
 
 
+def _first_person(text: str) -> bool:
+    """Whether ``text`` speaks in the first person outside quotation marks: someone's words
+    printed without them (a statement's text, the rest of a quotation begun in the sentence
+    before: "We have reached an agreement in principle …") or a blogger's own voice ("I
+    confirmed yesterday that …"). Neither is the page's voice."""
+    own = outside_quotes(text)
+    for match in _FIRST_PERSON.finditer(own):
+        if match.group() != "I":
+            return True
+        before = own[: match.start()].split()
+        previous = before[-1] if before else ""
+        roman = previous.casefold() in _NUMBERED or (
+            previous[:1].isupper() and previous[-1:].isalnum()  # "World War I", "Elizabeth I"
+        )
+        if not roman and own[match.end() : match.end() + 1] not in ("-", "."):
+            return True
+    return False
+
+
 def _repeats_title(text: str, title: _Title) -> bool:
     """Whether the sentence ``text`` is the headline ``title`` (or one of its sentences:
     "China Once Looked Tough on Trade." of "China Once Looked Tough on Trade. Now …") written
@@ -254,9 +277,10 @@ def _line_spans(text: str) -> list[Span]:
 
 
 def fit_for_page(text: str) -> bool:
-    """Whether the writer may publish ``text`` as a page sentence: the gate would take it and
-    it states something (a question stays a candidate, for the centrality of the others)."""
-    return passes_gate(text) and not _states_nothing(text)
+    """Whether the writer may publish ``text`` as a page sentence: the gate would take it, it
+    states something (a question stays a candidate, for the centrality of the others) and in
+    the reporter's voice, not in the first person."""
+    return passes_gate(text) and not _states_nothing(text) and not _first_person(text)
 
 
 def passes_gate(text: str) -> bool:
