@@ -297,11 +297,19 @@ def test_a_photo_caption_is_no_page_sentence() -> None:
         "A view shows damage at the old mill in the historic town of Marrowdale, Kelmar. "
         "Engineers opened the spillway of the Quell dam above Marrowdale on Tuesday. "
         "A resident walks past sandbags in Marrowdale, Kelmar, during the evacuation. "
+        "Governor Ines Calloway speaks during a news conference at the dam's control building "
+        "on March 3, 2026 in Marrowdale. "
+        "Kelmar Province Governor Ines Calloway. "
+        "Kelmar Province Governor Ines Calloway takes questions from reporters at the dam in "
+        "Marrowdale, Kelmar, March 3, 2026. "
         "The reservoir reached a record level after three weeks of heavy rain in the valley."
     )
     page = ExtractiveSynthesizer().write(1, [_one_report(text, "Quell dam opens spillway")])
     written = [page.summary.text, *(x.text for sec in page.sections for x in sec.sentences)]
-    assert written and not any("view shows" in s or "walks past" in s for s in written)
+    assert written and not any(
+        "view shows" in s or "walks past" in s or "speaks during" in s or "Province" in s or "takes questions" in s
+        for s in written
+    )
 
 
 def test_the_title_repeated_atop_the_text_is_no_page_sentence() -> None:
@@ -1285,3 +1293,28 @@ def test_key_quotes_name_each_speaker_once_and_add_voices_first() -> None:
     assert sum("Vandeleur" in speaker for speaker in speakers) == 1, speakers
     assert speakers[-1] == "Ada Kestrel"  # the page already quotes her: her quote comes last
     assert len(quotes) == 2
+
+
+def test_a_story_in_a_script_without_case_gets_a_page() -> None:
+    """Fictional Arabic reports: sentences are told apart with no capital letter after a full
+    stop, and the prose checks that look at letter case leave them alone."""
+    first = (
+        "فتح المهندسون مفيض سد كويل فوق بلدة ماروديل يوم الثلاثاء بعد أمطار غزيرة. "
+        "وبلغ منسوب الخزان مستوى قياسيا بعد ثلاثة أسابيع من الأمطار في الوادي. "
+        "وطلبت السلطات من نحو 1200 ساكن مغادرة منازلهم قبل المساء."
+    )
+    second = (
+        "قالت السلطات إن نحو 1200 ساكن غادروا منازلهم أسفل سد كويل يوم الثلاثاء. "
+        "وفتح المهندسون المفيض بعد أن بلغ الخزان مستوى قياسيا. "
+        "ولم تسجل أي إصابات حتى مساء الثلاثاء بحسب الدفاع المدني."
+    )
+    reports = [
+        Report(_article(1, first, "فتح مفيض سد كويل بعد أمطار قياسية", "a.example", "ar", 9)),
+        Report(_article(2, second, "إجلاء 1200 ساكن أسفل سد كويل", "b.example", "ar", 10)),
+    ]
+    page = ExtractiveSynthesizer().write(1, reports)
+    written = [page.summary, *(x for sec in page.sections for x in sec.sentences)]
+    assert len(written) >= 4
+    assert all(sentence.text.count(".") == 1 for sentence in written)  # one sentence each
+    articles = {r.article.id: r.article for r in reports}
+    assert not [v for v in check_page(page, articles) if v.reject]

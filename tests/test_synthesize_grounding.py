@@ -185,3 +185,16 @@ def test_sentences_skip_invisible_characters_bullets_and_abbreviated_departments
         "Harbour officials said the visa was revoked on Friday.",
     ]
     assert all(text[span.start : span.end] == span.text for span in spans)
+
+
+def test_sentences_end_in_scripts_without_case() -> None:
+    """No capital letter follows a full stop in Arabic or Hindi: any letter of such a script
+    starts the next sentence, and "؟" and "।" end one (fictional sentences)."""
+    arabic = "فتح المهندسون مفيض السد يوم الثلاثاء. وبلغ منسوب الخزان مستوى قياسيا؟ وغادر السكان."
+    hindi = "इंजीनियरों ने मंगलवार को बांध खोला। जलाशय रिकॉर्ड स्तर पर पहुंच गया।"
+    for text, count in ((arabic, 3), (hindi, 2)):
+        spans = split_sentences(text)
+        assert len(spans) == count
+        assert all(text[span.start : span.end] == span.text for span in spans)
+    # a full stop before a lower-case Latin word is still no sentence end
+    assert len(split_sentences("The dam opened at 6 a.m. on Tuesday.")) == 1

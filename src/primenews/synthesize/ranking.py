@@ -69,12 +69,27 @@ _TEASER = re.compile(r"^Here(?:'s|’s| is| are)\s+(?:what|how|why|who|where|whe
 # where a headline ends in the text it tops: a stop, or the end of its line
 _LINE_END = re.compile(r"[.!?:](?:\s|$)|[ \t]*(?:\n|$)")
 _ENDS_WELL = re.compile(r"[.!?…。'\"’”»)]\s*$")
-# a photo caption: "A view shows damage at …", "An artist performs in Paris, France, during …"
-# (present tense, and the agencies' "in City, Country," place)
+# a photo caption: "A view shows damage at …", "An artist performs in Paris, France, during …",
+# "X speaks during a news conference … on September 18, 2024 in Washington, DC." (present
+# tense, and the agencies' "in City, Country," place or "[on] <date> in <place>" ending)
+_CAPTION_VERB = (
+    r"(?:performs|poses|gestures|reacts|walks|stands|sits|waves|speaks|looks on|is seen|are seen"
+    r"|attends|arrives|holds|takes|delivers|addresses|listens|greets|leaves|testifies"
+    r"|visits|gives)"
+)
+_PLACE = r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}"
+_MONTH_NAME = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"
+)
 _CAPTION = re.compile(
     r"^(?:A|An) (?:general |aerial |partial )?view (?:shows|of)\b"
-    r"|^.{0,80}?\b(?:performs|poses|gestures|reacts|walks|stands|sits|waves|speaks|looks on|"
-    r"is seen|are seen|attends|arrives)\b.{0,80}?\bin [A-Z][\w-]+, [A-Z][\w-]+(?:,|\s)"
+    rf"|^.{{0,80}}?\b{_CAPTION_VERB}\b.{{0,80}}?\bin [A-Z][\w-]+, [A-Z][\w-]+(?:,|\s)"
+    rf"|^.{{0,80}}?\b{_CAPTION_VERB}\b.*(?:\bon|,) {_MONTH_NAME}\.? \d{{1,2}}, (?:19|20)\d\d,? in [A-Z]"
+    # or closing on its date: "… holds a press conference in Washington on Sept. 18, 2024."
+    rf"|^.{{0,80}}?\b{_CAPTION_VERB}\b.*(?:\bon|,) {_MONTH_NAME}\.? \d{{1,2}}, (?:19|20)\d\d\.?\s*$"
+    # the agencies' closing place and date: "… in Washington, U.S, September 20, 2023."
+    rf"|\bin {_PLACE}, {_PLACE},? {_MONTH_NAME}\.? \d{{1,2}}, (?:19|20)\d\d\.?\s*$"
 )
 
 
@@ -294,8 +309,17 @@ def _looks_like_prose(text: str) -> bool:
     if _BOILERPLATE.search(text) or _CAPTION.search(text) or not _ENDS_WELL.search(text):
         return False
     letters = [ch for ch in text if ch.isalpha()]
+    if not letters or len(terms_of(text)) < 3:
+        return False
+    cased = sum(ch.islower() or ch.isupper() for ch in letters)
+    if cased < 0.5 * len(letters):
+        return True  # a script without case (Arabic, Hebrew, Devanagari): nothing to check
     lower = sum(ch.islower() for ch in letters)
-    return bool(letters) and lower >= 0.6 * len(letters) and len(terms_of(text)) >= 3
+    if lower < 0.6 * len(letters):
+        return False
+    # every word capitalised: a name line under a photo ("U.S. Federal Reserve Chairman Jerome
+    # Powell.") or a title, not a sentence
+    return any(word[:1].islower() for word in words_of(text))
 
 
 def rank_candidates(candidates: list[Candidate], titles: list[str], weights: RankWeights) -> Ranked:

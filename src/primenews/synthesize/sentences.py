@@ -1,13 +1,13 @@
 """Sentences with their character offsets, for any language written with Latin, Greek or
-Cyrillic letters (and the CJK full stop).
+Cyrillic letters, or in Hebrew, Arabic or an Indic script (and the CJK full stop).
 
 ``split_sentences(text)`` returns :class:`Span` objects such that
 ``text[span.start:span.end] == span.text``: a page sentence's citation is an article id and
-such a span. Rule-based, no model: a sentence ends at ``.``, ``!``, ``?`` or ``…`` (with any
-closing quotes or brackets) followed by white space and an upper-case letter, a digit, an
-opening quote or bracket — unless the word before the full stop is a known abbreviation
-("Mr.", "Gen.", "U.S."), a single initial ("J."), or a number's decimal point. A paragraph
-break always ends a sentence.
+such a span. Rule-based, no model: a sentence ends at ``.``, ``!``, ``?``, ``…``, ``؟`` or
+``।`` (with any closing quotes or brackets) followed by white space and an upper-case letter
+(any letter in a script without case), a digit, an opening quote or bracket — unless the word
+before the full stop is a known abbreviation ("Mr.", "Gen.", "U.S."), a single initial ("J."),
+or a number's decimal point. A paragraph break always ends a sentence.
 """
 
 from __future__ import annotations
@@ -133,11 +133,12 @@ _ABBREVIATIONS = frozenset(
 
 _END = re.compile(
     r"""
-    (?P<stop>[.!?…。！？]+)          # the end mark(s)
+    (?P<stop>[.!?…。！？؟।]+)        # the end mark(s)
     (?P<close>['"’”»)\]]*)           # closing quotes / brackets that belong to this sentence
     (?P<space>\s+)                   # white space before the next sentence
-    (?=(?:[•·▪●◦‣∙]\s+)?[\"'“‘«(\[¿¡]?[0-9A-ZÀ-ÖØ-ÞĀ-ſΆ-ΫА-ЯЁ])  # next: capital or digit,
-                                     # maybe after a quote or a list bullet
+    (?=(?:[•·▪●◦‣∙]\s+)?[\"'“‘«(\[¿¡]?[0-9A-ZÀ-ÖØ-ÞĀ-ſΆ-ΫА-ЯЁ\u0590-\u06ff\u0750-\u077f\u0900-\u0dff])
+    # next: a capital or a digit, or any letter of a script without case (Hebrew, Arabic,
+    # the Indic scripts), maybe after a quote or a list bullet
     """,
     re.VERBOSE,
 )
