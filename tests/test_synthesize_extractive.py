@@ -299,6 +299,7 @@ def test_a_photo_caption_is_no_page_sentence() -> None:
         "A resident walks past sandbags in Marrowdale, Kelmar, during the evacuation. "
         "Governor Ines Calloway speaks during a news conference at the dam's control building "
         "on March 3, 2026 in Marrowdale. "
+        "Volunteers stand in Marrowdale, Kelmar, during the evacuation of the lower town. "
         "Kelmar Province Governor Ines Calloway. "
         "Kelmar Province Governor Ines Calloway takes questions from reporters at the dam in "
         "Marrowdale, Kelmar, March 3, 2026. "
@@ -307,7 +308,7 @@ def test_a_photo_caption_is_no_page_sentence() -> None:
     page = ExtractiveSynthesizer().write(1, [_one_report(text, "Quell dam opens spillway")])
     written = [page.summary.text, *(x.text for sec in page.sections for x in sec.sentences)]
     assert written and not any(
-        "view shows" in s or "walks past" in s or "speaks during" in s or "Province" in s or "takes questions" in s
+        "view shows" in s or "walks past" in s or "speaks during" in s or "Province" in s or "takes questions" in s or "stand in" in s
         for s in written
     )
 

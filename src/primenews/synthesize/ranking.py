@@ -72,10 +72,11 @@ _ENDS_WELL = re.compile(r"[.!?…。'\"’”»)]\s*$")
 # a photo caption: "A view shows damage at …", "An artist performs in Paris, France, during …",
 # "X speaks during a news conference … on September 18, 2024 in Washington, DC." (present
 # tense, and the agencies' "in City, Country," place or "[on] <date> in <place>" ending)
-_CAPTION_VERB = (
-    r"(?:performs|poses|gestures|reacts|walks|stands|sits|waves|speaks|looks on|is seen|are seen"
-    r"|attends|arrives|holds|takes|delivers|addresses|listens|greets|leaves|testifies"
-    r"|visits|gives)"
+_CAPTION_VERB = (  # present tense, either number ("An artist performs", "Dancers perform")
+    r"(?<!will )(?<!to )(?<!would )(?<!could )(?<!can )(?<!may )(?<!did )"
+    r"(?:performs?|poses?|gestures?|reacts?|walks?|stands?|sits?|waves?|speaks|looks? on"
+    r"|is seen|are seen|attends|arrives|holds|takes|delivers|addresses|listens|greets|leaves"
+    r"|testifies|visits|gives)"
 )
 _PLACE = r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}"
 _MONTH_NAME = (
