@@ -228,7 +228,9 @@ def test_an_undated_report_never_bridges_two_stories_months_apart(
     assert assigned[march[0]] != assigned[september[0]]  # the time window keeps them apart
     bridge_text = " ".join(text for _title, text in QUAKE_A)
     undated = add_article(
-        fresh_store, "https://c.test/undated", "Valdoria quake: 41 dead in Port Hesk",
+        fresh_store,
+        "https://c.test/undated",
+        "Valdoria quake: 41 dead in Port Hesk",
         bridge_text,
         when=None,
     )

@@ -62,7 +62,10 @@ _STRAY_QUOTE = re.compile(r"[\"“”«»„]|''|``")
 # first-person words (case-sensitive: "US" is a country; "I" is checked in context)
 _FIRST_PERSON = re.compile(r"\b(?:I|we|We|me|us|my|My|our|Our|ours|myself|ourselves)\b")
 # words before a Roman numeral I ("clade I mpox", "Phase I trial", "World War I")
-_NUMBERED = frozenset("clade type phase stage category class grade level part chapter title".split())
+_NUMBERED = frozenset(
+    {"clade", "type", "phase", "stage", "category", "class", "grade", "level", "part"}
+    | {"chapter", "title"}
+)
 _ATTRIBUTED = re.compile(r"\b(?:said|says|told|tells|asked|wrote|added)\b")
 # a teaser that announces what follows: "Here is what …", "Here's how …", "Here are the …"
 _TEASER = re.compile(r"^Here(?:'s|’s| is| are)\s+(?:what|how|why|who|where|when|the|a|some)\b")
@@ -83,14 +86,15 @@ _MONTH_NAME = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"
 )
+_FULL_DATE = rf"{_MONTH_NAME}\.? \d{{1,2}}, (?:19|20)\d\d"
 _CAPTION = re.compile(
     r"^(?:A|An) (?:general |aerial |partial )?view (?:shows|of)\b"
     rf"|^.{{0,80}}?\b{_CAPTION_VERB}\b.{{0,80}}?\bin [A-Z][\w-]+, [A-Z][\w-]+(?:,|\s)"
-    rf"|^.{{0,80}}?\b{_CAPTION_VERB}\b.*(?:\bon|,) {_MONTH_NAME}\.? \d{{1,2}}, (?:19|20)\d\d,? in [A-Z]"
+    rf"|^.{{0,80}}?\b{_CAPTION_VERB}\b.*(?:\bon|,) {_FULL_DATE},? in [A-Z]"
     # or closing on its date: "… holds a press conference in Washington on Sept. 18, 2024."
-    rf"|^.{{0,80}}?\b{_CAPTION_VERB}\b.*(?:\bon|,) {_MONTH_NAME}\.? \d{{1,2}}, (?:19|20)\d\d\.?\s*$"
+    rf"|^.{{0,80}}?\b{_CAPTION_VERB}\b.*(?:\bon|,) {_FULL_DATE}\.?\s*$"
     # the agencies' closing place and date: "… in Washington, U.S, September 20, 2023."
-    rf"|\bin {_PLACE}, {_PLACE},? {_MONTH_NAME}\.? \d{{1,2}}, (?:19|20)\d\d\.?\s*$"
+    rf"|\bin {_PLACE}, {_PLACE},? {_FULL_DATE}\.?\s*$"
 )
 
 
