@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from primenews.cluster import ClusterOptions, decide_story, extract_features, score_bcubed
+from primenews.cluster.consolidate import plan_lone_merges
 from primenews.cluster.features import ArticleFeatures, extract_numbers
 from primenews.cluster.index import ClusterIndex
 from primenews.embed.text import embedding_text
@@ -187,3 +188,26 @@ def test_stories_sharing_a_language_need_the_stricter_link() -> None:
     assert index.cross_language_partners(2, [1], 0.0, 7, shared_threshold=0.0) == [1]
     _story_with_cross(index, 4, event, "en", day)
     assert index.cross_language_partners(4, [2], 0.0, 7, shared_threshold=0.0) == []  # same
+
+
+def test_a_lone_report_finds_its_story_in_other_languages_by_a_clear_margin() -> None:
+    """A German one-report story whose monolingual links reach nothing joins the English
+    story it is closest to by the multilingual cosine, when that link is clear of the next
+    story's; a German story that has another equally close partner stays alone."""
+    day = datetime(2026, 1, 1, tzinfo=UTC)
+    event = np.array([1, 0.3, 0, 0, 0, 0, 0, 0], dtype=np.float32)
+    look_alike = np.array([1, 0, 0.8, 0, 0, 0, 0, 0], dtype=np.float32)  # cosine 0.75 to event
+    index = ClusterIndex(8)
+    _story_with_cross(index, 1, event, "en", day)
+    _story_with_cross(index, 2, look_alike, "en", day)
+    _story_with_cross(index, 3, event + 0.02, "de", day)  # the German report of story 1
+    options = ClusterOptions(lone_threshold=0.99, lone_cross_threshold=0.82)
+    assert plan_lone_merges(index, {3: {1, 2}}, [3], options) == [(3, 1)]
+    no_pass = ClusterOptions(lone_threshold=0.99, lone_cross_threshold=None)
+    assert plan_lone_merges(index, {3: {1, 2}}, [3], no_pass) == []
+    # a twin of story 1 in English: two stories equally close, no clear home
+    _story_with_cross(index, 4, event, "en", day)
+    assert plan_lone_merges(index, {3: {1, 2, 4}}, [3], options) == []
+    # a story in the report's own language only is the monolingual scorer's business
+    _story_with_cross(index, 5, event, "de", day)
+    assert plan_lone_merges(index, {3: {5}}, [3], options) == []

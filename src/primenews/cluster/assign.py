@@ -75,6 +75,11 @@ class ClusterOptions:
     lone_threshold: float | None = 0.25  # a lone report's least link to its nearest story
     lone_margin: float = 0.05  # by which that link must lead the next best
     lone_min_words: int = 20  # words of title and lead a lone report needs to be rehomed
+    # a lone report with a multilingual vector joins the story in other languages whose
+    # reports it links to best by the multilingual cosine, when that link reaches this and
+    # leads the next best by lone_cross_margin (None: no such pass)
+    lone_cross_threshold: float | None = 0.82
+    lone_cross_margin: float = 0.04
     # two stories of clash_min_reports or more never merge when each names someone in this
     # share of its reports whom the other never names (look-alike events; None: no such check)
     clash_share: float | None = None

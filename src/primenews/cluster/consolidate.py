@@ -165,26 +165,46 @@ class _Queue:
         """The story a one-report ``story`` belongs to, if any: its best linked neighbour in
         its language and within a day of its span, when that link reaches ``lone_threshold``
         (names and numbers not required) and leads the next best by ``lone_margin``: an
-        unambiguous nearest story."""
+        unambiguous nearest story. Failing that, the same by the multilingual cosine among
+        the neighbours with reports in other languages (:meth:`_home_across_languages`)."""
         state = self.states.get(story)
         threshold = self.options.lone_threshold
         if state is None or state.size != 1 or threshold is None:
             return None
-        links = sorted(
-            (
-                (score, other)
-                for other in self.graph.get(story, ())
-                if not _other_languages(state, self.states[other])
-                and (_span_gap_days(state, self.states[other]) or 0.0) <= _LONE_GAP_DAYS
-                and (score := story_link(state, self.states[other], self.options, concrete=False))
-                is not None
-            ),
-            reverse=True,
-        )
-        if not links or links[0][0] < threshold:
+        links = [
+            (score, other)
+            for other in self._near(state, story)
+            if not _other_languages(state, self.states[other])
+            and (score := story_link(state, self.states[other], self.options, concrete=False))
+            is not None
+        ]
+        home = _unambiguous(links, threshold, self.options.lone_margin)
+        return home if home is not None else self._home_across_languages(state, story)
+
+    def _home_across_languages(self, state: StoryState, story: int) -> int | None:
+        """The neighbour telling a lone report's event in other languages: the monolingual
+        scorer cannot compare a German report with an English story, but the multilingual
+        vectors can, and at the end of a batch every story it might join is there to compare
+        (the online cross-language merge needs a fixed, higher link, having no runner-up)."""
+        threshold = self.options.lone_cross_threshold
+        if threshold is None or state.cross_sum is None:
             return None
-        runner_up = links[1][0] if len(links) > 1 else -np.inf
-        return links[0][1] if links[0][0] - runner_up >= self.options.lone_margin else None
+        mine = set(state.cross_languages)
+        links = [
+            (link, other)
+            for other in self._near(state, story)
+            if not set(self.states[other].cross_languages) <= mine
+            and (link := state.cross_link(self.states[other])) is not None
+        ]
+        return _unambiguous(links, threshold, self.options.lone_cross_margin)
+
+    def _near(self, state: StoryState, story: int) -> list[int]:
+        """The neighbours of ``story`` within a day of its span (undated: all)."""
+        return [
+            other
+            for other in sorted(self.graph.get(story, ()))
+            if (_span_gap_days(state, self.states[other]) or 0.0) <= _LONE_GAP_DAYS
+        ]
 
     def merge(self, one: int, other: int) -> tuple[int, int]:
         """Fold the smaller story into the larger; re-score the links of the result."""
@@ -200,6 +220,16 @@ class _Queue:
             if self.scored:
                 self.push(target, node)
         return source, target
+
+
+def _unambiguous(links: list[tuple[float, int]], threshold: float, margin: float) -> int | None:
+    """The best of ``links`` (score, story) when it reaches ``threshold`` and leads the next
+    best by ``margin``, else None."""
+    ranked = sorted(links, reverse=True)
+    if not ranked or ranked[0][0] < threshold:
+        return None
+    runner_up = ranked[1][0] if len(ranked) > 1 else -np.inf
+    return ranked[0][1] if ranked[0][0] - runner_up >= margin else None
 
 
 def _graph(index: ClusterIndex, neighbours: Mapping[int, Iterable[int]]) -> dict[int, set[int]]:
