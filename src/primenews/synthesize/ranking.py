@@ -73,29 +73,42 @@ _TEASER = re.compile(r"^Here(?:'s|’s| is| are)\s+(?:what|how|why|who|where|whe
 _LINE_END = re.compile(r"[.!?:](?:\s|$)|[ \t]*(?:\n|$)")
 _ENDS_WELL = re.compile(r"[.!?…。'\"’”»)]\s*$")
 # a photo caption: "A view shows damage at …", "An artist performs in Paris, France, during …",
-# "X speaks during a news conference … on September 18, 2024 in Washington, DC." (present
-# tense, and the agencies' "in City, Country," place or "[on] <date> in <place>" ending)
-_CAPTION_VERB = (  # present tense, either number ("An artist performs", "Dancers perform")
-    r"(?<!will )(?<!to )(?<!would )(?<!could )(?<!can )(?<!may )(?<!did )"
-    r"(?:performs?|poses?|gestures?|reacts?|walks?|stands?|sits?|waves?|speaks|looks? on"
+# "X speaks during a news conference … on September 18, 2024 in Washington, DC." (a present
+# tense verb near the start, then the agencies' "in City, Country," place or "[on] <date>
+# [in <place>]" ending), or any sentence ending in "in Washington, U.S, September 20, 2023."
+_CAPTION_VIEW = re.compile(r"(?:A|An) (?:general |aerial |partial )?view (?:shows|of)\b")
+_CAPTION_VERB = re.compile(  # either number ("An artist performs", "Dancers perform")
+    r"\b(?:performs?|poses?|gestures?|reacts?|walks?|stands?|sits?|waves?|speaks|looks? on"
     r"|is seen|are seen|attends|arrives|holds|takes|delivers|addresses|listens|greets|leaves"
-    r"|testifies|visits|gives)"
+    r"|testifies|visits|gives)\b"
 )
-_PLACE = r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}"
+_CAPTION_VERB_REACH = 80  # characters from the start where a caption's verb is
+_NOT_CAPTION_VERB = ("will ", "to ", "would ", "could ", "can ", "may ", "did ")  # "will attend"
 _MONTH_NAME = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"
 )
 _FULL_DATE = rf"{_MONTH_NAME}\.? \d{{1,2}}, (?:19|20)\d\d"
-_CAPTION = re.compile(
-    r"^(?:A|An) (?:general |aerial |partial )?view (?:shows|of)\b"
-    rf"|^.{{0,80}}?\b{_CAPTION_VERB}\b.{{0,80}}?\bin [A-Z][\w-]+, [A-Z][\w-]+(?:,|\s)"
-    rf"|^.{{0,80}}?\b{_CAPTION_VERB}\b.*(?:\bon|,) {_FULL_DATE},? in [A-Z]"
-    # or closing on its date: "… holds a press conference in Washington on Sept. 18, 2024."
-    rf"|^.{{0,80}}?\b{_CAPTION_VERB}\b.*(?:\bon|,) {_FULL_DATE}\.?\s*$"
-    # the agencies' closing place and date: "… in Washington, U.S, September 20, 2023."
-    rf"|\bin {_PLACE}, {_PLACE},? {_FULL_DATE}\.?\s*$"
-)
+_PLACE = r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}"
+_CAPTION_PLACE = re.compile(r"\bin [A-Z][\w-]+, [A-Z][\w-]+(?:,|\s)")
+_CAPTION_DATE = re.compile(rf"(?:\bon|,) {_FULL_DATE}(?:,? in [A-Z]|\.?\s*$)")
+_AGENCY_END = re.compile(rf"\bin {_PLACE}, {_PLACE},? {_FULL_DATE}\.?\s*$")
+_YEAR_END = re.compile(r"(?:19|20)\d\d\.?\s*$")
+
+
+def _is_caption(text: str) -> bool:
+    """Whether ``text`` reads as a photo caption (see the patterns above)."""
+    if _CAPTION_VIEW.match(text):
+        return True
+    verb = _CAPTION_VERB.search(text, 0, _CAPTION_VERB_REACH + 20)
+    while verb is not None and text.endswith(_NOT_CAPTION_VERB, 0, verb.start()):
+        verb = _CAPTION_VERB.search(text, verb.end(), _CAPTION_VERB_REACH + 20)
+    if verb is not None and verb.start() <= _CAPTION_VERB_REACH:
+        if _CAPTION_PLACE.search(text, verb.end(), verb.end() + _CAPTION_VERB_REACH + 40):
+            return True
+        if (_YEAR_END.search(text) or " in " in text) and _CAPTION_DATE.search(text, verb.end()):
+            return True
+    return _YEAR_END.search(text) is not None and _AGENCY_END.search(text) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,7 +324,7 @@ def passes_gate(text: str) -> bool:
 
 def _looks_like_prose(text: str) -> bool:
     """A sentence, not a caption, a menu, a byline or a notice (cheap checks)."""
-    if _BOILERPLATE.search(text) or _CAPTION.search(text) or not _ENDS_WELL.search(text):
+    if _BOILERPLATE.search(text) or _is_caption(text) or not _ENDS_WELL.search(text):
         return False
     letters = [ch for ch in text if ch.isalpha()]
     if not letters or len(terms_of(text)) < 3:
@@ -324,7 +337,7 @@ def _looks_like_prose(text: str) -> bool:
         return False
     # every word capitalised: a name line under a photo ("U.S. Federal Reserve Chairman Jerome
     # Powell.") or a title, not a sentence
-    return any(word[:1].islower() for word in words_of(text))
+    return any(word.lstrip("\"'“‘«„([")[:1].islower() for word in text.split())
 
 
 def rank_candidates(candidates: list[Candidate], titles: list[str], weights: RankWeights) -> Ranked:
