@@ -66,17 +66,18 @@ _ING_NOUNS = frozenset(
     lighting heating
     """.split()  # noqa: SIM905
 )
-# prepositions the stopwords let through: a phrase never runs across one
+# prepositions (and adverbs of place) the stopwords let through: a phrase never runs across one
 _BREAK_WORDS = frozenset(
     """
     worth onto across around near toward towards without within behind beyond along despite
     inside outside except like unlike beside amongst throughout following since due
+    together apart ahead alone abroad
     """.split()  # noqa: SIM905
 )
 # articles and possessives: the words after one start a noun phrase
 _DETERMINERS = frozenset(
     """
-    the a an its their his her our this these those el la los las un una der die das den dem
+    the a an its their his her our this these those whose el la los las un una der die das den dem
     ein eine einen einem einer eines le les une il lo gli het een o os um uma
     """.split()  # noqa: SIM905
 )
@@ -161,6 +162,8 @@ def keyphrase_heading(
             value *= _shape_factor(phrase, cased=cased, noun_phrase=noun_phrase)
             if context.capitalised_nouns and not phrase.split()[-1][:1].isupper():
                 value *= 0.2  # a lower-case German word is no noun: "gelernt habe"
+            elif context.capitalised_nouns and _oblique_adjective(phrase):
+                value *= 0.2  # "dramatischen Rückgang": no heading without its article
             head = fold(phrase.split()[-1])
             value *= 1.0 if head in context.nouns else 0.5
             if head not in context.nouns and _verb_form_of(head, context.verbs):
@@ -293,6 +296,14 @@ def _shape_factor(phrase: str, *, cased: bool, noun_phrase: bool) -> float:
     if any(_verb_like(word) for word in words[1:-1]):
         factor *= 0.4  # a clause, not a name: "Police pulled LaSalle", "Call came"
     return factor
+
+
+def _oblique_adjective(phrase: str) -> bool:
+    """Whether a German ``phrase`` opens on a lower-case adjective in -en ("dramatischen
+    Rückgang", "internationalen Flughäfen"): an inflection that needs the article the text put
+    before it; a heading stands without one, where the adjective ends in -e, -er or -es."""
+    words = phrase.split()
+    return len(words) > 1 and words[0].islower() and words[0].endswith("en")
 
 
 def _verb_like(word: str) -> bool:
