@@ -281,7 +281,8 @@ def test_a_question_in_the_reporters_voice_is_no_page_sentence_nor_headline() ->
     # words to the reader are a hook, not a fact; "you" in someone's quoted words stays
     assert not fit_for_page("If you live below the Quell dam, you had a long night on Tuesday.")
     assert fit_for_page('"You could hear the water roar," said farmer Ada Lindqvist on Tuesday.')
-    assert fit_for_page("You could hear the water from the bridge, '' Lindqvist told the Herald.")
+    # (the tail of a quotation whose opening mark is in the sentence before is no sentence)
+    assert not fit_for_page("You could hear the water, '' Lindqvist told the Herald.")
     # words in the first person outside quotation marks are someone's, printed without them
     # (a statement's text, the tail of a quotation), or a blogger's own: not the page's voice
     assert not fit_for_page("We have reached an agreement in principle to reopen the dam.")
@@ -290,6 +291,10 @@ def test_a_question_in_the_reporters_voice_is_no_page_sentence_nor_headline() ->
     assert fit_for_page('"We opened it at dawn," said engineer Ada Lindqvist on Tuesday.')
     assert fit_for_page("Even as clade II cases declined, infections with clade I mpox rose.")
     assert fit_for_page("The dam was built by the US Army after World War I ended in 1918.")
+    # the rest of a quotation begun in the sentence before is no sentence on its own
+    assert not fit_for_page("It will hold for another winter,” engineer Ada Lindqvist said.")
+    assert not fit_for_page("It will hold. '' The engineers then closed the spillway gates.")
+    assert fit_for_page("“It will hold for another winter,” engineer Ada Lindqvist said.")
 
 
 def test_a_photo_caption_is_no_page_sentence() -> None:
@@ -571,6 +576,11 @@ def test_headline_cleaning_and_compression() -> None:
     )
     assert clean_title(fused) == "Envoy warned about the mayor's adviser"
     assert clean_title("Read the room: why the vote failed") == "Read the room: why the vote failed"
+    # a dateline and the text glued after a title go; a short title's date stays
+    glued = "Quell dam opens its spillway March 3, 2026 Engineers at the Quell dam opened"
+    assert clean_title(glued) == "Quell dam opens its spillway"
+    assert clean_title("Engineers open spillway on March 3, 2026") == "Engineers open spillway"
+    assert clean_title("Dam opens on March 3, 2026") == "Dam opens on March 3, 2026"
     # a live page's label goes, wherever the outlet put it; "live" in the news stays
     assert clean_title("Quell dam live updates: spillway opened, 1,200 leave homes") == (
         "Quell dam: spillway opened, 1,200 leave homes"

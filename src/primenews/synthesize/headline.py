@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 
 from primenews.synthesize.gate_rules import fragment, markup_problem
+from primenews.synthesize.openers import DATE
 from primenews.synthesize.textstats import term_matrix, terms_of
 
 __all__ = [
@@ -98,9 +99,18 @@ _ATTRIBUTION_END = re.compile(
 )
 
 
+# a dateline and the text glued after a title ("Boeing pushes back 737 replacement
+# development May 24, 2008 United States airframer Boeing has announced …")
+_DATED_TAIL = re.compile(rf"(?:\s+(?:on|in|at|since|from|until|by|of))?\s+{DATE}\b.*$", re.I)
+
+
 def clean_title(title: str) -> str:
-    """``title`` without an outlet suffix, a label or surrounding white space."""
+    """``title`` without an outlet suffix, a label, a dateline (and what follows it) or
+    surrounding white space."""
     cleaned = " ".join(title.split())
+    dated = _DATED_TAIL.search(cleaned)
+    if dated and len(cleaned[: dated.start()].split()) >= 3:
+        cleaned = cleaned[: dated.start()]
     unlabelled = _LABEL.sub("", cleaned)
     if unlabelled != cleaned and unlabelled[:1].islower() and not unlabelled[1:2].isupper():
         unlabelled = unlabelled[:1].upper() + unlabelled[1:]  # "Watch live: engineers …"

@@ -66,6 +66,9 @@ _NUMBERED = frozenset(
     {"clade", "type", "phase", "stage", "category", "class", "grade", "level", "part"}
     | {"chapter", "title"}
 )
+# the first quotation mark of a sentence that closes a quotation begun in the one before
+_FIRST_QUOTE_MARK = re.compile(r"[“”«»„\"]|''|``")
+_CLOSING_MARKS = frozenset({"”", "»", "''"})
 _ATTRIBUTED = re.compile(r"\b(?:said|says|told|tells|asked|wrote|added)\b")
 # a teaser that announces what follows: "Here is what …", "Here's how …", "Here are the …"
 _TEASER = re.compile(r"^Here(?:'s|’s| is| are)\s+(?:what|how|why|who|where|when|the|a|some)\b")
@@ -272,6 +275,14 @@ def _first_person(text: str) -> bool:
     return False
 
 
+def _quotation_tail(text: str) -> bool:
+    """Whether ``text`` is the rest of a quotation begun in the sentence before: its first
+    quotation mark closes one ("You can never have too much gas in the air. '' USAF also
+    denied …", "… from behind,” the chief said.")."""
+    first = _FIRST_QUOTE_MARK.search(text)
+    return first is not None and first.group() in _CLOSING_MARKS
+
+
 def _repeats_title(text: str, title: _Title) -> bool:
     """Whether the sentence ``text`` is the headline ``title`` (or one of its sentences:
     "China Once Looked Tough on Trade." of "China Once Looked Tough on Trade. Now …") written
@@ -311,9 +322,14 @@ def _line_spans(text: str) -> list[Span]:
 
 def fit_for_page(text: str) -> bool:
     """Whether the writer may publish ``text`` as a page sentence: the gate would take it, it
-    states something (a question stays a candidate, for the centrality of the others) and in
-    the reporter's voice, not in the first person."""
-    return passes_gate(text) and not _states_nothing(text) and not _first_person(text)
+    states something (a question stays a candidate, for the centrality of the others) in the
+    reporter's voice, not in the first person, and it is no quotation's tail."""
+    return (
+        passes_gate(text)
+        and not _states_nothing(text)
+        and not _first_person(text)
+        and not _quotation_tail(text)
+    )
 
 
 def passes_gate(text: str) -> bool:

@@ -176,6 +176,7 @@ def keyphrase_heading(
         return _fallback_heading(texts, avoid)
     key, heading = best
     avoid.add(key)
+    heading = heading.rstrip("'’-")  # "negative attention'" of "… attention' the church …"
     if len(heading.split()) == 1:
         heading = _of_phrase(heading, texts) or heading
     if len(heading) > MAX_HEADING_CHARS:
