@@ -353,6 +353,19 @@ def test_the_title_repeated_atop_the_text_is_no_page_sentence() -> None:
     dated = f"Quell dam opens its spillway March 01, 2026 {text[len(title) + 2 :]}"  # no stops
     page = ExtractiveSynthesizer().write(1, [_one_report(dated, "Quell dam")])
     assert page.summary.text.startswith("Engineers opened the spillway")
+    # the headline's own full stops, an initial's or "No."'s, do not hide it
+    dated = f"Quell dam is No. 1 U.S. flood risk March 01, 2026 {text[len(title) + 2 :]}"
+    page = ExtractiveSynthesizer().write(1, [_one_report(dated, "Quell dam")])
+    assert page.summary.text.startswith("Engineers opened the spillway")
+    # a "title" that is the text's opening cut off after "the" is no headline glued to it
+    opening = (
+        "Engineers opened the spillway of the Quell dam on Tuesday, the first time that its "
+        "managers chose the"
+    )
+    whole = f"{opening} No. 1 option for high water in a decade."
+    page = ExtractiveSynthesizer().write(1, [_one_report(f"{whole} {text}", opening)])
+    written = [page.summary.text, *(x.text for sec in page.sections for x in sec.sentences)]
+    assert whole in written and not any(s.startswith("No. 1") for s in written)
     two = "The Quell Dam Looked Safe for Decades. Now Engineers Are Not So Sure"  # in pieces
     page = ExtractiveSynthesizer().write(1, [_one_report(f"{two}. {text}", two)])
     written = [page.summary.text, *(x.text for sec in page.sections for x in sec.sentences)]

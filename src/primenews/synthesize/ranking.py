@@ -52,7 +52,9 @@ _BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 # a headline and its date before the first sentence, with no stop between them
-_HEADLINE_DATE = re.compile(rf"^[^.!?]{{10,160}}?\s{DATE}\s+(?=[A-Z])")
+# (its full stops only an initial's or "No."'s: "… as No. 1 U.S. music seller April 9, 2008 …")
+_HEADLINE_CHAR = r"(?:[^.!?]|(?<=\b[A-Z])\.|(?<=\bNo)\.)"
+_HEADLINE_DATE = re.compile(rf"^{_HEADLINE_CHAR}{{10,160}}?\s{DATE}\s+(?=[A-Z])")
 HEADLINE_WORDS = 12
 _SAME_DAY = timedelta(
     hours=24
@@ -217,8 +219,9 @@ def _after_title(span: Span, title: _Title) -> Span:
     title case goes before any capital; one in sentence case only before a capitalised
     function word ("Though", "The"), since it may simply open the sentence ("Quake kills 12
     in Tarsen Highlands, officials said")."""
-    if len(title.text.split()) < 3 or not span.text.startswith(title.text):
-        return span
+    words = title.text.split()
+    if len(words) < 3 or not span.text.startswith(title.text) or is_stopword(words[-1]):
+        return span  # (ending on "the": the text's own opening cut off, no headline)
     rest = span.text[len(title.text) :]
     skip = len(rest) - len(rest.lstrip(" \t\u00a0.:;–—-"))
     opener = rest[skip:].split(" ", 1)[0]
