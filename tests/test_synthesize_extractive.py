@@ -354,7 +354,7 @@ def test_the_title_repeated_atop_the_text_is_no_page_sentence() -> None:
     page = ExtractiveSynthesizer().write(1, [_one_report(dated, "Quell dam")])
     assert page.summary.text.startswith("Engineers opened the spillway")
     # the headline's own full stops, an initial's or "No."'s, do not hide it
-    dated = f"Quell dam is No. 1 U.S. flood risk March 01, 2026 {text[len(title) + 2 :]}"
+    dated = f"Quell Inc. sees No. 1 U.S. risk at 7.2 m March 01, 2026 {text[len(title) + 2 :]}"
     page = ExtractiveSynthesizer().write(1, [_one_report(dated, "Quell dam")])
     assert page.summary.text.startswith("Engineers opened the spillway")
     # a "title" that is the text's opening cut off after "the" is no headline glued to it

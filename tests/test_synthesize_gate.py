@@ -120,6 +120,7 @@ def test_a_whole_headline_is_not_a_fragment(headline: str) -> None:
         (body("The cafÃ© near the bridge closed on Tuesday. [1]"), "markup"),
         (body("Crews had a ?quiet night? at the bridge on Tuesday. [1]"), "markup"),
         (body("The **bridge** closed on Tuesday. [1]"), "markup"),
+        (body("150px Crews closed the Tarsis bridge on Tuesday. [1]"), "markup"),
     ],
 )
 def test_markup_artefacts_are_rejected(text: str, expected: str) -> None:

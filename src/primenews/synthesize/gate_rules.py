@@ -52,6 +52,7 @@ _MARKUP: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"(?:^|\s)#{1,6}\s|\*\*|__|```|^\s*[*-]\s"), "markdown syntax"),
     (re.compile(r"\bclick to tweet\b|\{\{|\}\}|\\[nrt]\b", re.IGNORECASE), "template residue"),
+    (re.compile(r"\b\d{2,4}px\b"), "an image size left from markup ('150px')"),
     # a replacement character, UTF-8 read as Latin-1, or a "?" standing in for a character
     # the source could not encode ("a ?peaceful night?", "Phu Qu?c")
     (

@@ -52,8 +52,11 @@ _BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 # a headline and its date before the first sentence, with no stop between them
-# (its full stops only an initial's or "No."'s: "… as No. 1 U.S. music seller April 9, 2008 …")
-_HEADLINE_CHAR = r"(?:[^.!?]|(?<=\b[A-Z])\.|(?<=\bNo)\.)"
+# ("… as No. 1 U.S. music seller April 9, 2008 …", "… Apple Inc. doubled its profits …")
+_HEADLINE_CHAR = (  # an abbreviation's or a number's full stop ends no headline
+    r"(?:[^.!?]|(?<=\b[A-Z])\.|(?<=\bNo)\.|(?<=\bInc)\.|(?<=\bLtd)\.|(?<=\bCorp)\.|(?<=\bCo)\."
+    r"|(?<=\bJr)\.|(?<=\bSt)\.|\.(?=\d))"
+)
 _HEADLINE_DATE = re.compile(rf"^{_HEADLINE_CHAR}{{10,160}}?\s{DATE}\s+(?=[A-Z])")
 HEADLINE_WORDS = 12
 _SAME_DAY = timedelta(
