@@ -97,6 +97,47 @@ def test_story_page_cites_every_sentence_to_its_report(
     assert "Timeline of reports" in page.text
 
 
+def test_a_story_in_a_right_to_left_language_is_laid_out_right_to_left(
+    web_settings: Settings, store: Store
+) -> None:
+    """Fictional Arabic reports: the story reads right to left, its English panels left to
+    right, and a quotation in the page's own language is tagged with it, not with English."""
+    reports = [
+        Report(
+            "Al-Marsa Daily",
+            "إضراب عمال العبارات في بورت أنسل",
+            "أضرب عمال العبارات في بورت أنسل يوم الاثنين بسبب نوبات العمل الليلية.",
+            language="ar",
+            hours=1,
+        ),
+        Report(
+            "Bay Herald",
+            "Port Ansel ferries halted as crews walk out",
+            "All six Port Ansel ferries stayed at their moorings on Monday after crews began a "
+            "strike.",
+            hours=2,
+        ),
+        Report(
+            "Sawt al-Khalij",
+            "توقف العبارات في بورت أنسل",
+            "توقفت العبارات الست في بورت أنسل عن العمل يوم الاثنين.",
+            language="ar",
+            hours=3,
+        ),
+    ]
+    version = add_story(store, "إضراب العبارات في بورت أنسل", reports)
+    doc = parse(client_for(web_settings, store).get(f"/stories/{version.story_id}").text)
+    (story,) = doc.find_all("article", class_="story")
+    assert story.attrs["lang"] == "ar" and story.attrs["dir"] == "rtl"
+    english = [e for e in doc.find_all("span", class_="sentence") if e.attrs.get("lang") == "en"]
+    assert english and english[0].attrs["dir"] == "ltr"
+    assert all(p.attrs["dir"] == "ltr" for p in doc.find_all("p", class_="meta", lang="en"))
+    (quote,) = doc.find_all("blockquote")
+    assert quote.attrs["lang"] == "ar" and quote.attrs["dir"] == "rtl"
+    titles = [e for e in doc.find_all("span") if e.text == "توقف العبارات في بورت أنسل"]
+    assert titles and all(t.attrs.get("dir") == "rtl" for t in titles)
+
+
 def test_story_page_folds_copies_under_their_original(web_settings: Settings, store: Store) -> None:
     reprint = Report("Coast Wire", "Ferry crews strike (wire copy)", FERRY[0].text, hours=4)
     version = add_story(store, "Ferry strike", [*FERRY, reprint], copies={3: 0})

@@ -15,10 +15,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from markupsafe import Markup
+
 from primenews.models import Citation, PageSentence, SourceRef, StoryVersion
 from primenews.synthesize.render import safe_url
 
-__all__ = ["Marker", "SentenceView", "SourceView", "StoryView", "language_tag", "story_view"]
+__all__ = [
+    "Marker",
+    "SentenceView",
+    "SourceView",
+    "StoryView",
+    "language_attributes",
+    "language_tag",
+    "story_view",
+]
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
@@ -28,6 +38,23 @@ def language_tag(value: str | None) -> str | None:
     if value and len(value) <= 20 and _LANGUAGE.match(value):
         return value
     return None
+
+
+# languages written right to left (primary subtags): their text gets dir="rtl"
+_RIGHT_TO_LEFT = frozenset(
+    {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ps", "sd", "ug", "ur", "yi"}
+)
+
+
+def language_attributes(value: str | None) -> Markup:
+    """`` lang="…" dir="…"`` for an element in language ``value`` (nothing when it is no
+    plausible tag): the direction is explicit, so that an English line inside an Arabic
+    story (or the reverse) is laid out in its own direction."""
+    tag = language_tag(value)
+    if tag is None:
+        return Markup("")
+    direction = "rtl" if tag.split("-")[0].casefold() in _RIGHT_TO_LEFT else "ltr"
+    return Markup(f' lang="{tag}" dir="{direction}"')  # tag matched _LANGUAGE: no quotes
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from primenews.config import Settings
 from primenews.synthesize.render import safe_url
 from primenews.web.cache import CachedBody, make_body
 from primenews.web.seo import meta_attribute
-from primenews.web.story_view import language_tag
+from primenews.web.story_view import language_attributes, language_tag
 
 __all__ = ["SiteInfo", "Templates"]
 
@@ -58,6 +58,7 @@ class Templates:
             asset=self.asset,
             safe_url=safe_url,
             language_tag=language_tag,
+            language_attributes=language_attributes,
             meta_attribute=meta_attribute,
             query="",
             path="/",
