@@ -1366,3 +1366,24 @@ def test_a_story_in_a_script_without_case_gets_a_page() -> None:
     assert all(sentence.text.count(".") == 1 for sentence in written)  # one sentence each
     articles = {r.article.id: r.article for r in reports}
     assert not [v for v in check_page(page, articles) if v.reject]
+
+
+def test_loaded_words_are_counted_outside_quotations_only() -> None:
+    from primenews.synthesize.neutrality import loaded_words
+
+    assert loaded_words("Mayor slams spineless council over the dam") == 2
+    assert loaded_words('Mayor calls the dam report a "hoax"') == 0  # someone's words
+    assert loaded_words("Fire destroys the old mill; blasts heard across the valley") == 0
+
+
+def test_a_neutral_title_heads_the_page_before_a_loaded_one() -> None:
+    """Fictional titles: the loaded one ("slams", "spineless") says the same as the neutral
+    ones; the page heads with words of the reporter's, not of the row."""
+    titles = [
+        "Mayor slams council over Quell dam spillway delay",
+        "Mayor faults council over Quell dam spillway delay",
+        "Council criticised over Quell dam spillway delay",
+    ]
+    summary = "The mayor took on the council over the spillway delay at the Quell dam."
+    assert choose_headline(titles, summary) in titles[1:]
+    assert choose_headline(titles[:1], summary) == titles[0]  # the only title still heads it

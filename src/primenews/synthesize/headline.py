@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 
 from primenews.synthesize.gate_rules import fragment, markup_problem
+from primenews.synthesize.neutrality import loaded_words
 from primenews.synthesize.openers import DATE
 from primenews.synthesize.textstats import term_matrix, terms_of
 
@@ -37,6 +38,7 @@ SENTENCE_HEADLINE_TRIES = 4  # page sentences after the summary that may head a 
 # a title whose cut would drop its news (see _compressed) gives way to one at most this much
 # less representative that fits whole or is cut without dropping it
 WORD_CUT_MARGIN = 0.15
+LOADED_PENALTY = 0.2  # per loaded word in a title (see :mod:`.neutrality`)
 # a title that would head the page as its summary sentence cut short counts this much less
 ECHO_PENALTY = 0.2
 
@@ -268,4 +270,4 @@ def _penalty(title: str, limit: int) -> float:
         penalty += 0.1
     if sum(word.isupper() and len(word) > 3 for word in title.split()) >= 2:
         penalty += 0.2
-    return penalty
+    return penalty + LOADED_PENALTY * loaded_words(title)  # "obliterates", "spineless"

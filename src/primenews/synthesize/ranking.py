@@ -4,7 +4,8 @@ A sentence is salient when other outlets say the same (cross-report centrality: 
 in each other independent report, averaged), when it is central within the story (its mean
 similarity to every other sentence, as in LexRank's degree centrality), when it opens its
 report (news leads carry the facts) and when it shares words with the reports' titles. The
-score is a weighted sum of the four, each scaled to 0..1 over the story. Selection is
+score is a weighted sum of the four, each scaled to 0..1 over the story, scaled again, less a
+mark for a loaded word in the reporter's voice (see :mod:`.neutrality`). Selection is
 maximal marginal relevance: the next sentence maximises ``λ·score − (1−λ)·max similarity to
 the sentences already chosen``; a sentence too similar to a chosen one, or one whose content
 terms the chosen sentences have mostly said already (a paraphrase), is never chosen, so the
@@ -23,6 +24,7 @@ from numpy.typing import NDArray
 
 from primenews.models import Report
 from primenews.synthesize.gate_rules import boilerplate_kind, markup_problem, truncation
+from primenews.synthesize.neutrality import loaded_words
 from primenews.synthesize.openers import DATE, outside_quotes
 from primenews.synthesize.sentences import Span, split_sentences
 from primenews.synthesize.textstats import (
@@ -141,6 +143,7 @@ class RankWeights:
     position: float = 0.6
     title: float = 0.4
     position_decay: float = 1.0  # the position signal is 1 / (1 + position) ** decay
+    loaded: float = 0.1  # taken off the scaled score of a sentence with a loaded word
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,7 +382,9 @@ def rank_candidates(candidates: list[Candidate], titles: list[str], weights: Ran
         + weights.position * position
         + weights.title * _scaled(title)
     )
-    return Ranked(candidates, scores, similarity, matrix)
+    # a verdict in the reporter's voice ("slams", "spineless"): a neutral page says it another way
+    loaded = np.array([loaded_words(c.text) > 0 for c in candidates], dtype=np.float64)
+    return Ranked(candidates, _scaled(scores) - weights.loaded * loaded, similarity, matrix)
 
 
 def _cross_centrality(
