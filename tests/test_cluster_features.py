@@ -211,3 +211,21 @@ def test_a_lone_report_finds_its_story_in_other_languages_by_a_clear_margin() ->
     # a story in the report's own language only is the monolingual scorer's business
     _story_with_cross(index, 5, event, "de", day)
     assert plan_lone_merges(index, {3: {5}}, [3], options) == []
+
+
+def test_a_lone_report_between_two_tied_stories_goes_where_the_multilingual_model_says() -> None:
+    """The monolingual links of a lone report to two stories tie; the multilingual vectors
+    prefer one of them clearly, and settle it. When they do not, it stays alone."""
+    day = datetime(2026, 1, 1, tzinfo=UTC)
+    event = np.array([1, 0.3, 0, 0, 0, 0, 0, 0], dtype=np.float32)
+    look_alike = np.array([1, 0, 0.8, 0, 0, 0, 0, 0], dtype=np.float32)
+    index = ClusterIndex(8)
+    _story_with_cross(index, 1, event, "en", day)
+    _story_with_cross(index, 2, look_alike, "en", day)
+    _story_with_cross(index, 3, event + 0.02, "en", day)  # ties with both on the main vectors
+    options = ClusterOptions(lone_threshold=-1.0, lone_cross_threshold=None)
+    assert plan_lone_merges(index, {3: {1, 2}}, [3], options) == [(3, 1)]
+    off = ClusterOptions(lone_threshold=-1.0, lone_cross_threshold=None, lone_tie_margin=None)
+    assert plan_lone_merges(index, {3: {1, 2}}, [3], off) == []
+    _story_with_cross(index, 4, event, "en", day)  # a twin of story 1: no clear preference
+    assert plan_lone_merges(index, {3: {1, 2, 4}}, [3], options) == []

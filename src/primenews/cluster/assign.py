@@ -80,6 +80,9 @@ class ClusterOptions:
     # leads the next best by lone_cross_margin (None: no such pass)
     lone_cross_threshold: float | None = 0.82
     lone_cross_margin: float = 0.04
+    # when a lone report's best links in its language lie within lone_margin of each other,
+    # the multilingual cosine settles it if it prefers one by this much (None: left alone)
+    lone_tie_margin: float | None = 0.005
     # two stories of clash_min_reports or more never merge when each names someone in this
     # share of its reports whom the other never names (look-alike events; None: no such check)
     clash_share: float | None = None

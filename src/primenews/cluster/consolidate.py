@@ -179,7 +179,32 @@ class _Queue:
             is not None
         ]
         home = _unambiguous(links, threshold, self.options.lone_margin)
+        if home is None:
+            home = self._settle_tie(state, links, threshold)
         return home if home is not None else self._home_across_languages(state, story)
+
+    def _settle_tie(
+        self, state: StoryState, links: list[tuple[float, int]], threshold: float
+    ) -> int | None:
+        """Between the stories a lone report links to nearly as well as to the best (within
+        ``lone_margin``, above ``threshold``: the monolingual scorer cannot tell them apart),
+        the one the multilingual vectors prefer by ``lone_tie_margin``: a second, independent
+        model's opinion (outlets of opposite slant retell one event in few shared words)."""
+        tie = self.options.lone_tie_margin
+        if tie is None or state.cross_sum is None or not links:
+            return None
+        best = max(score for score, _other in links)
+        if best < threshold:
+            return None
+        close = [other for score, other in links if score >= best - self.options.lone_margin]
+        cross = [
+            (link, other)
+            for other in close
+            if (link := state.cross_link(self.states[other])) is not None
+        ]
+        if len(close) < 2 or len(cross) < len(close):
+            return None  # a candidate without multilingual vectors could be the one
+        return _unambiguous(cross, -np.inf, tie)
 
     def _home_across_languages(self, state: StoryState, story: int) -> int | None:
         """The neighbour telling a lone report's event in other languages: the monolingual
