@@ -186,10 +186,10 @@ class _Queue:
     def _settle_tie(
         self, state: StoryState, links: list[tuple[float, int]], threshold: float
     ) -> int | None:
-        """Between the stories a lone report links to nearly as well as to the best (within
-        ``lone_margin``, above ``threshold``: the monolingual scorer cannot tell them apart),
-        the one the multilingual vectors prefer by ``lone_tie_margin``: a second, independent
-        model's opinion (outlets of opposite slant retell one event in few shared words)."""
+        """When the best link reaches ``threshold`` but others lie within ``lone_margin`` of
+        it (the monolingual scorer cannot tell those stories apart), the one of them the
+        multilingual vectors prefer by ``lone_tie_margin``: a second, independent model's
+        opinion (outlets of opposite slant retell one event in few shared words)."""
         tie = self.options.lone_tie_margin
         if tie is None or state.cross_sum is None or not links:
             return None
