@@ -24,7 +24,7 @@ _LOADED = re.compile(
     r"|baffling|disgraceful|outrageous|shameful|shameless|pathetic|insane|crazy|hysterical"
     r"|unhinged|ridiculous|absurd|disastrous|bombshell|epic|horrifying|evil|hoax|sham"
     r"|witch hunt|so-called|meltdown|freaks? out|stunning|shocking|jaw-dropping|scathing"
-    r"|furious|rants?|ranting|tirade|smears?)\b",
+    r"|furious|rants?|ranting|tirade|smears?|disgraced|cabal)\b",
     re.IGNORECASE,
 )
 
