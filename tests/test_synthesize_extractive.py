@@ -14,8 +14,9 @@ from primenews.synthesize.extractive import ExtractiveOptions, ExtractiveSynthes
 from primenews.synthesize.gate import check_page
 from primenews.synthesize.headline import choose_headline, clean_title, compress_headline
 from primenews.synthesize.openers import repair_opener, strip_dateline
+from primenews.synthesize.prose import fit_for_page
 from primenews.synthesize.quotes import find_quote
-from primenews.synthesize.ranking import RankWeights, fit_for_page
+from primenews.synthesize.ranking import RankWeights
 
 # Fictional reports written for this test: Marrowdale, the Quell dam and every name are made up.
 HERALD = (

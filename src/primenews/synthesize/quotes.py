@@ -22,7 +22,8 @@ from numpy.typing import NDArray
 
 from primenews.models import Article, Citation, Quote
 from primenews.synthesize.openers import full_name, last_named_person, last_subject
-from primenews.synthesize.ranking import Candidate, passes_gate
+from primenews.synthesize.prose import passes_gate
+from primenews.synthesize.ranking import Candidate
 from primenews.synthesize.textstats import fold, words_of
 
 __all__ = ["find_quote", "pick_quotes"]
