@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from primenews.synthesize.gate_rules import boilerplate_kind, markup_problem, truncation
-from primenews.synthesize.openers import outside_quotes
+from primenews.synthesize.openers import DATE, outside_quotes
 from primenews.synthesize.textstats import terms_of
 
 __all__ = ["fit_for_page", "looks_like_prose", "passes_gate"]
@@ -55,15 +55,10 @@ _CAPTION_VERB = re.compile(  # either number ("An artist performs", "Dancers per
 )
 _CAPTION_VERB_REACH = 80  # characters from the start where a caption's verb is
 _NOT_CAPTION_VERB = ("will ", "to ", "would ", "could ", "can ", "may ", "did ")  # "will attend"
-_MONTH_NAME = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"
-)
-_FULL_DATE = rf"{_MONTH_NAME}\.? \d{{1,2}}, (?:19|20)\d\d"
 _PLACE = r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}"
 _CAPTION_PLACE = re.compile(r"\bin [A-Z][\w-]+, [A-Z][\w-]+(?:,|\s)")
-_CAPTION_DATE = re.compile(rf"(?:\bon|,) {_FULL_DATE}(?:,? in [A-Z]|\.?\s*$)")
-_AGENCY_END = re.compile(rf"\bin {_PLACE}, {_PLACE},? {_FULL_DATE}\.?\s*$")
+_CAPTION_DATE = re.compile(rf"(?:\bon|,) {DATE}(?:,? in [A-Z]|\.?\s*$)")
+_AGENCY_END = re.compile(rf"\bin {_PLACE}, {_PLACE},? {DATE}\.?\s*$")
 _YEAR_END = re.compile(r"(?:19|20)\d\d\.?\s*$")
 
 
